@@ -1,0 +1,82 @@
+package io.cameldblog.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The {@code includeTables}/{@code excludeTables} options: comma-separated regular expressions matched
+ * against the whole {@code db.table} ({@code schema.table} for PostgreSQL, {@code db.collection} for MongoDB).
+ * A name passes when it matches an include pattern (or there are none) and no exclude pattern.
+ */
+public final class TableFilter {
+
+    private static final TableFilter ALL = new TableFilter(List.of(), List.of());
+
+    private final List<Pattern> includes;
+    private final List<Pattern> excludes;
+
+    private TableFilter(List<Pattern> includes, List<Pattern> excludes) {
+        this.includes = includes;
+        this.excludes = excludes;
+    }
+
+    public static TableFilter all() {
+        return ALL;
+    }
+
+    /**
+     * @throws DbLogConfigurationException naming the option and the bad pattern
+     */
+    public static TableFilter of(String includeTables, String excludeTables) {
+        return new TableFilter(compile("includeTables", includeTables), compile("excludeTables", excludeTables));
+    }
+
+    public boolean matches(String qualifiedName) {
+        if (qualifiedName == null) {
+            return includes.isEmpty();
+        }
+        if (!includes.isEmpty() && includes.stream().noneMatch(p -> p.matcher(qualifiedName).matches())) {
+            return false;
+        }
+        return excludes.stream().noneMatch(p -> p.matcher(qualifiedName).matches());
+    }
+
+    public boolean isAll() {
+        return includes.isEmpty() && excludes.isEmpty();
+    }
+
+    public List<Pattern> includes() {
+        return includes;
+    }
+
+    private static List<Pattern> compile(String option, String value) {
+        List<Pattern> patterns = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        for (String part : value.split(",")) {
+            String regex = part.trim();
+            if (regex.isEmpty()) {
+                continue;
+            }
+            try {
+                patterns.add(Pattern.compile(regex));
+            } catch (PatternSyntaxException e) {
+                throw new DbLogConfigurationException(
+                        "Option " + option + " has an invalid regular expression '" + regex + "': " + e.getDescription()
+                                                      + ".",
+                        "write comma-separated Java regular expressions matched against db.table, e.g. "
+                               + option + "=shop\\.orders,shop\\.order_.*",
+                        e);
+            }
+        }
+        return List.copyOf(patterns);
+    }
+
+    @Override
+    public String toString() {
+        return "TableFilter{include=" + includes + ", exclude=" + excludes + "}";
+    }
+}

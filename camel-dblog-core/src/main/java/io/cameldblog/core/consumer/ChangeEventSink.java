@@ -1,0 +1,25 @@
+package io.cameldblog.core.consumer;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.LogPosition;
+
+/**
+ * Where a {@link ChangeLogReader} delivers. Calls come from the reader's thread, one at a time, in log order.
+ */
+public interface ChangeEventSink<P extends LogPosition> {
+
+    /**
+     * Routes one event and returns once the route has processed it.
+     *
+     * @throws EventNotProcessedException when the route failed it: the reader must stop and rethrow, so that
+     *                                    nothing after it is read before it is delivered again
+     */
+    void emit(ChangeEvent event) throws Exception;
+
+    /**
+     * The reader passed {@code position} without an event to deliver (a transaction of filtered tables, a
+     * heartbeat, the resolved start of {@code latest}). Stores it so that idle captured tables do not pin the
+     * log, and a restart does not re-read what was skipped.
+     */
+    void advance(P position);
+}

@@ -1,0 +1,255 @@
+package io.cameldblog.core.consumer;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.DbLogConstants;
+import io.cameldblog.core.LogPosition;
+import io.cameldblog.core.StartPosition;
+import io.cameldblog.core.resume.DbLogResumeAdapter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
+import org.apache.camel.resume.ResumeAware;
+import org.apache.camel.resume.ResumeStrategy;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.resume.ResumeStrategyHelper;
+import org.apache.camel.support.resume.Resumables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of every camel-dblog endpoint: opens the source's {@link ChangeLogReader} when the route starts,
+ * streams on its own thread ({@link ChangeStreamLoop}), routes each event synchronously and in order, and marks
+ * each exchange with its position so that the route's resume strategy stores it only once it was processed.
+ * <p>
+ * Processing is synchronous on purpose: the next event is not read until the previous one is done, so the
+ * stored position can never pass an event that is still in flight, and a slow route back-pressures the log
+ * reader instead of buffering it in memory.
+ */
+public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
+        implements ResumeAware<ResumeStrategy>, ChangeEventSink<P> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DbLogConsumer.class);
+
+    private final DbLogEndpoint<P> endpoint;
+    private final AtomicLong eventCount = new AtomicLong();
+
+    private ResumeStrategy resumeStrategy;
+    private WritableHealthCheckRepository healthCheckRepository;
+    private DbLogConsumerHealthCheck healthCheck;
+    private ExecutorService executor;
+    private ChangeStreamLoop<P> loop;
+
+    private volatile StartPosition<P> startPosition;
+    private volatile P lastPosition;
+    private volatile boolean connected;
+    private volatile Throwable lastError;
+
+    public DbLogConsumer(DbLogEndpoint<P> endpoint, Processor processor) {
+        super(endpoint, processor);
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public DbLogEndpoint<P> getEndpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected void doBuild() throws Exception {
+        super.doBuild();
+        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "components",
+                WritableHealthCheckRepository.class);
+        if (healthCheckRepository != null) {
+            healthCheck = new DbLogConsumerHealthCheck(this, getRouteId());
+            if (endpoint.getComponent() instanceof DbLogComponent c) {
+                healthCheck.setEnabled(c.isHealthCheckConsumerEnabled());
+            }
+            healthCheckRepository.addHealthCheck(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        startPosition = resolveStartPosition();
+        LOG.info("{} starting from {}", endpoint.getEndpointBaseUri(), startPosition);
+
+        // open on the caller's thread: a configuration error fails the route's start instead of a log line
+        ChangeLogReader<P> reader = endpoint.createReader();
+        try {
+            reader.open(startPosition);
+        } catch (Exception e) {
+            reader.close();
+            lastError = e;
+            throw e;
+        }
+        connected = true;
+        lastError = null;
+
+        loop = new ChangeStreamLoop<>(this, reader, new ReconnectBackoff(endpoint.getReconnectDelay(),
+                endpoint.getMaxReconnectDelay()));
+        executor = endpoint.getCamelContext().getExecutorServiceManager()
+                .newSingleThreadExecutor(this, "DbLog-" + endpoint.getName());
+        executor.submit(loop);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (loop != null) {
+            loop.stop();
+        }
+        if (executor != null) {
+            endpoint.getCamelContext().getExecutorServiceManager().shutdownGraceful(executor, 30_000);
+            executor = null;
+        }
+        loop = null;
+        connected = false;
+        super.doStop();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        if (healthCheckRepository != null && healthCheck != null) {
+            healthCheckRepository.removeHealthCheck(healthCheck);
+        }
+        super.doShutdown();
+    }
+
+    /** A stored position wins over the {@code startPosition} option: it is where the last run left off. */
+    private StartPosition<P> resolveStartPosition() throws Exception {
+        if (resumeStrategy != null) {
+            if (resumeStrategy.getAdapter() == null) {
+                resumeStrategy.setAdapter(new DbLogResumeAdapter());
+            }
+            ResumeStrategyHelper.resume(endpoint.getCamelContext(), this, resumeStrategy, null,
+                    DbLogResumeAdapter.class);
+            DbLogResumeAdapter adapter = resumeStrategy.getAdapter(DbLogResumeAdapter.class);
+            Optional<Map<String, Object>> stored = adapter == null
+                    ? Optional.empty() : adapter.storedPosition(endpoint.getName());
+            if (stored.isPresent()) {
+                try {
+                    return StartPosition.restored(endpoint.positionCodec().fromMap(stored.get()));
+                } catch (RuntimeException e) {
+                    throw new DbLogConfigurationException(
+                            "The position stored for '" + endpoint.getName() + "' cannot be read: " + stored.get()
+                                                          + " (" + e.getMessage() + ").",
+                            "check that the resume strategy's entry for this endpoint name belongs to a "
+                                                                                      + endpoint.connectorName()
+                                                                                      + " source, or remove it to"
+                                                                                      + " start from startPosition.",
+                            e);
+                }
+            }
+        }
+        return endpoint.configuredStartPosition();
+    }
+
+    @Override
+    public void emit(ChangeEvent event) throws Exception {
+        Exchange exchange = createExchange(false);
+        try {
+            Message message = exchange.getMessage();
+            message.setBody(event);
+            setHeaders(message, event);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Exception failure = exchange.getException();
+            if (failure != null) {
+                getExceptionHandler().handleException("Change event not processed; it will be delivered again",
+                        exchange, failure);
+                throw new EventNotProcessedException(event.position(), failure);
+            }
+            eventCount.incrementAndGet();
+            if (event.position() != null) {
+                @SuppressWarnings("unchecked")
+                P p = (P) event.position();
+                lastPosition = p;
+            }
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void setHeaders(Message message, ChangeEvent event) {
+        message.setHeader(DbLogConstants.SOURCE, event.source().connector());
+        message.setHeader(DbLogConstants.DATABASE, event.source().db());
+        message.setHeader(DbLogConstants.TABLE, event.source().qualifiedTable());
+        message.setHeader(DbLogConstants.OPERATION, event.op().name());
+        message.setHeader(DbLogConstants.POSITION, event.source().position());
+        message.setHeader(DbLogConstants.TIMESTAMP, event.source().tsMs());
+        message.setHeader(DbLogConstants.KEY, event.key());
+        if (event.position() != null) {
+            // read by the route's ResumableCompletion once the exchange is done: stored only on success
+            message.setHeader(Exchange.OFFSET, Resumables.of(endpoint.getName(), event.position()));
+        }
+    }
+
+    @Override
+    public void advance(P position) {
+        lastPosition = position;
+        if (resumeStrategy == null) {
+            return;
+        }
+        // every event before this position was processed (emit is synchronous), so storing it breaks no rule
+        try {
+            resumeStrategy.updateLastOffset(Resumables.of(endpoint.getName(), position));
+        } catch (Exception e) {
+            LOG.warn("{}: could not store position {} ({}); it will be stored with a later one",
+                    endpoint.getEndpointBaseUri(), position.text(), e.getMessage());
+        }
+    }
+
+    /** Where a new connection continues after a failure: right after the last processed event. */
+    StartPosition<P> restartPosition() {
+        P p = lastPosition;
+        return p != null ? StartPosition.at(p) : startPosition;
+    }
+
+    void connected(boolean connected, Throwable error) {
+        this.connected = connected;
+        this.lastError = error;
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    public Throwable getLastError() {
+        return lastError;
+    }
+
+    public P getLastPosition() {
+        return lastPosition;
+    }
+
+    public long getEventCount() {
+        return eventCount.get();
+    }
+
+    @Override
+    public void setResumeStrategy(ResumeStrategy resumeStrategy) {
+        this.resumeStrategy = resumeStrategy;
+    }
+
+    @Override
+    public ResumeStrategy getResumeStrategy() {
+        return resumeStrategy;
+    }
+
+    @Override
+    public String adapterFactoryService() {
+        return DbLogResumeAdapter.FACTORY_SERVICE;
+    }
+
+}

@@ -1,0 +1,148 @@
+package io.cameldblog.core.consumer;
+
+import io.cameldblog.core.LogPosition;
+import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.StartPosition;
+import io.cameldblog.core.TableFilter;
+import org.apache.camel.Category;
+import org.apache.camel.Component;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * The options every camel-dblog endpoint has. Source endpoints add their connection options and name their
+ * position type.
+ */
+public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoint {
+
+    @UriPath(description = "Logical name of this change stream: the source.name field of every event and the key"
+                           + " its position is stored under by the resume strategy")
+    @Metadata(required = true)
+    private String name;
+
+    @UriParam(description = "Comma-separated regular expressions matched against db.table (schema.table for"
+                            + " PostgreSQL, db.collection for MongoDB); only matching tables are captured")
+    private String includeTables;
+
+    @UriParam(description = "Comma-separated regular expressions matched against db.table (schema.table for"
+                            + " PostgreSQL, db.collection for MongoDB); matching tables are not captured")
+    private String excludeTables;
+
+    @UriParam(defaultValue = "latest",
+              description = "Where to start when the resume strategy has no stored position: latest (the current"
+                            + " end of the log), earliest (the oldest entry still available) or an explicit position"
+                            + " in the source's text form")
+    private String startPosition = "latest";
+
+    @UriParam(label = "advanced", defaultValue = "1000", javaType = "java.time.Duration",
+              description = "First delay before reconnecting after a lost connection; doubles up to"
+                            + " maxReconnectDelay")
+    private long reconnectDelay = 1000;
+
+    @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "Longest delay between reconnect attempts")
+    private long maxReconnectDelay = 30000;
+
+    private volatile TableFilter tableFilter;
+
+    protected DbLogEndpoint(String uri, Component component) {
+        super(uri, component);
+    }
+
+    /** {@code mysql}, {@code postgres} or {@code mongodb}: the envelope's {@code source.connector}. */
+    public abstract String connectorName();
+
+    public abstract PositionCodec<P> positionCodec();
+
+    /** An example of the position text form, quoted in error messages. */
+    public abstract String positionExample();
+
+    /** A new reader for one connection attempt, configured from this endpoint's options. */
+    public abstract ChangeLogReader<P> createReader();
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException(
+                getEndpointBaseUri() + " only reads a change log; it cannot be used in to(): use it in from().");
+    }
+
+    @Override
+    public boolean isRemote() {
+        return true;
+    }
+
+    public TableFilter getTableFilter() {
+        TableFilter f = tableFilter;
+        if (f == null) {
+            f = TableFilter.of(includeTables, excludeTables);
+            tableFilter = f;
+        }
+        return f;
+    }
+
+    /** The {@code startPosition} option, parsed. */
+    public StartPosition<P> configuredStartPosition() {
+        return StartPosition.parse(startPosition, positionCodec(), positionExample());
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // fail the route at build time on bad options rather than on the first event
+        getTableFilter();
+        configuredStartPosition();
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getIncludeTables() {
+        return includeTables;
+    }
+
+    public void setIncludeTables(String includeTables) {
+        this.includeTables = includeTables;
+        this.tableFilter = null;
+    }
+
+    public String getExcludeTables() {
+        return excludeTables;
+    }
+
+    public void setExcludeTables(String excludeTables) {
+        this.excludeTables = excludeTables;
+        this.tableFilter = null;
+    }
+
+    public String getStartPosition() {
+        return startPosition;
+    }
+
+    public void setStartPosition(String startPosition) {
+        this.startPosition = startPosition;
+    }
+
+    public long getReconnectDelay() {
+        return reconnectDelay;
+    }
+
+    public void setReconnectDelay(long reconnectDelay) {
+        this.reconnectDelay = reconnectDelay;
+    }
+
+    public long getMaxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    public void setMaxReconnectDelay(long maxReconnectDelay) {
+        this.maxReconnectDelay = maxReconnectDelay;
+    }
+}
