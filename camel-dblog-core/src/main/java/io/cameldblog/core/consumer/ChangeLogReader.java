@@ -29,6 +29,14 @@ public interface ChangeLogReader<P extends LogPosition> extends AutoCloseable {
      */
     void stream(ChangeEventSink<P> sink) throws Exception;
 
+    /**
+     * {@code position} (one this reader delivered) is now durably stored by the resume strategy, or processed
+     * when the route stores no positions. Sources whose server discards log behind a confirmed position
+     * (PostgreSQL's slot) confirm only such positions. May be called from any thread.
+     */
+    default void positionStored(P position) {
+    }
+
     /** Stops {@link #stream} from any thread and releases the connection; safe to call twice. */
     @Override
     void close();

@@ -70,6 +70,13 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
         consumer.connected(false, null);
     }
 
+    void positionStored(P position) {
+        ChangeLogReader<P> r = reader;
+        if (r != null) {
+            r.positionStored(position);
+        }
+    }
+
     void stop() {
         running = false;
         stopped.countDown();

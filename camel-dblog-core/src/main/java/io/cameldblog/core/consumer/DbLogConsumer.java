@@ -11,6 +11,7 @@ import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.resume.DbLogResumeAdapter;
+import io.cameldblog.core.resume.StoredPositionNotifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -46,6 +47,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     private DbLogConsumerHealthCheck healthCheck;
     private ExecutorService executor;
     private ChangeStreamLoop<P> loop;
+    private AutoCloseable storedListener;
 
     private volatile StartPosition<P> startPosition;
     private volatile P lastPosition;
@@ -94,6 +96,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         connected = true;
         lastError = null;
 
+        if (resumeStrategy instanceof StoredPositionNotifier notifier) {
+            storedListener = notifier.onStored(endpoint.getName(), this::onPositionStored);
+        }
         loop = new ChangeStreamLoop<>(this, reader, new ReconnectBackoff(endpoint.getReconnectDelay(),
                 endpoint.getMaxReconnectDelay()));
         executor = endpoint.getCamelContext().getExecutorServiceManager()
@@ -112,6 +117,10 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
         loop = null;
         connected = false;
+        if (storedListener != null) {
+            storedListener.close();
+            storedListener = null;
+        }
         super.doStop();
     }
 
@@ -175,6 +184,10 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
                 @SuppressWarnings("unchecked")
                 P p = (P) event.position();
                 lastPosition = p;
+                if (!(resumeStrategy instanceof StoredPositionNotifier)) {
+                    // nothing will tell us when (or whether) it is stored: completion is all we know
+                    confirmStored(p);
+                }
             }
         } finally {
             releaseExchange(exchange, false);
@@ -199,14 +212,33 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     public void advance(P position) {
         lastPosition = position;
         if (resumeStrategy == null) {
+            confirmStored(position);
             return;
         }
         // every event before this position was processed (emit is synchronous), so storing it breaks no rule
         try {
             resumeStrategy.updateLastOffset(Resumables.of(endpoint.getName(), position));
+            if (!(resumeStrategy instanceof StoredPositionNotifier)) {
+                confirmStored(position);
+            }
         } catch (Exception e) {
             LOG.warn("{}: could not store position {} ({}); it will be stored with a later one",
                     endpoint.getEndpointBaseUri(), position.text(), e.getMessage());
+        }
+    }
+
+    private void onPositionStored(Map<String, Object> stored) {
+        try {
+            confirmStored(endpoint.positionCodec().fromMap(stored));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: ignoring a stored position that cannot be read: {}", endpoint.getEndpointBaseUri(), stored, e);
+        }
+    }
+
+    private void confirmStored(P position) {
+        ChangeStreamLoop<P> l = loop;
+        if (l != null) {
+            l.positionStored(position);
         }
     }
 
