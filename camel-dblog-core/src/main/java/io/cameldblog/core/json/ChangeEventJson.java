@@ -32,12 +32,7 @@ public final class ChangeEventJson {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .build();
-
-    private static final ObjectMapper LONG_INTS = MAPPER.copy()
-            .disable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
     private ChangeEventJson() {
     }
@@ -69,11 +64,12 @@ public final class ChangeEventJson {
 
     /**
      * Parses JSON text (a JSON column, a stored position) into Java values: objects to ordered maps, numbers
-     * with a fraction to BigDecimal, whole numbers to Integer/Long (BigInteger only beyond long).
+     * with a fraction to BigDecimal, whole numbers to the smallest of Integer, Long and BigInteger that holds
+     * them.
      */
     public static Object parse(String json) {
         try {
-            return LONG_INTS.readValue(json, Object.class);
+            return MAPPER.readValue(json, Object.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("Not valid JSON: " + abbreviate(json), e);
         }
@@ -81,7 +77,7 @@ public final class ChangeEventJson {
 
     public static Map<String, Object> parseObject(String json) {
         try {
-            return LONG_INTS.readValue(json, MAP);
+            return MAPPER.readValue(json, MAP);
         } catch (IOException e) {
             throw new IllegalArgumentException("Not a JSON object: " + abbreviate(json), e);
         }
@@ -89,7 +85,7 @@ public final class ChangeEventJson {
 
     public static Map<String, Object> parseObject(byte[] json) {
         try {
-            return LONG_INTS.readValue(json, MAP);
+            return MAPPER.readValue(json, MAP);
         } catch (IOException e) {
             throw new IllegalArgumentException("Not a JSON object: " + abbreviate(new String(json,
                     java.nio.charset.StandardCharsets.UTF_8)), e);

@@ -1,0 +1,45 @@
+package io.cameldblog.core;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TableFilterTest {
+
+    @Test
+    void includeAndExcludeMatchTheWholeQualifiedName() {
+        TableFilter f = TableFilter.of("shop\\.order.*, shop\\.customers", "shop\\.order_audit");
+
+        assertThat(f.matches("shop.orders")).isTrue();
+        assertThat(f.matches("shop.order_lines")).isTrue();
+        assertThat(f.matches("shop.customers")).isTrue();
+        assertThat(f.matches("shop.order_audit")).isFalse();
+        assertThat(f.matches("other.orders")).isFalse();
+        // a partial match is not a match: the pattern names the whole table
+        assertThat(f.matches("shop.customers_old")).isFalse();
+    }
+
+    @Test
+    void noPatternsMeansEverything() {
+        TableFilter f = TableFilter.of(null, " ");
+
+        assertThat(f.isAll()).isTrue();
+        assertThat(f.matches("any.thing")).isTrue();
+    }
+
+    @Test
+    void excludeOnly() {
+        assertThat(TableFilter.of("", "shop\\.secret.*").matches("shop.secrets")).isFalse();
+        assertThat(TableFilter.of("", "shop\\.secret.*").matches("shop.orders")).isTrue();
+    }
+
+    @Test
+    void badPatternNamesTheOptionAndTheFix() {
+        assertThatThrownBy(() -> TableFilter.of("shop.(orders", null))
+                .isInstanceOf(DbLogConfigurationException.class)
+                .hasMessageContaining("includeTables")
+                .hasMessageContaining("shop.(orders")
+                .hasMessageContaining("Fix:");
+    }
+}
