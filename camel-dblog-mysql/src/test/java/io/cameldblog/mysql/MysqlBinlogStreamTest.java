@@ -1,0 +1,123 @@
+package io.cameldblog.mysql;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConstants;
+import io.cameldblog.core.Operation;
+import io.cameldblog.sandbox.SandboxMariaDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Row changes on a real MariaDB arrive as exchanges with the right op, table, key, images and order. */
+class MysqlBinlogStreamTest {
+
+    static SandboxMariaDb db;
+
+    @BeforeAll
+    static void startServer() {
+        db = SandboxMariaDb.start();
+        db.execute("CREATE DATABASE shop",
+                "CREATE TABLE shop.orders (id INT PRIMARY KEY, sku VARCHAR(20) NOT NULL, qty INT UNSIGNED,"
+                                           + " price DECIMAL(10,2), created DATETIME(6))",
+                "CREATE TABLE shop.customers (id BIGINT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50))",
+                "CREATE TABLE shop.audit (id INT PRIMARY KEY AUTO_INCREMENT, note TEXT)");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        db.close();
+    }
+
+    static String uri(String name, String options) {
+        return "mysqlbinlog:" + name + "?host=" + db.host() + "&port=" + db.port() + "&username=" + SandboxMariaDb.USER
+               + "&password=" + SandboxMariaDb.PASSWORD + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    @Test
+    void insertsUpdatesAndDeletesArriveInOrderWithImagesAndHeaders() throws Exception {
+        try (CapturingRoute route = new CapturingRoute(uri("orders", "includeTables=shop\\.orders")).start()) {
+            db.executeInTransaction(
+                    "INSERT INTO shop.orders VALUES (1, 'A-1', 3, 12.50, '2026-11-24 10:15:30.123456'),"
+                                    + " (2, 'B-2', 4294967295, 0.01, NULL)",
+                    "INSERT INTO shop.customers (name) VALUES ('not captured')",
+                    "UPDATE shop.orders SET qty = qty + 1 WHERE id = 1");
+            db.execute("DELETE FROM shop.orders WHERE id = 2");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 4);
+            List<ChangeEvent> events = route.events();
+            assertThat(events).extracting(ChangeEvent::op)
+                    .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE, Operation.DELETE);
+
+            ChangeEvent first = events.get(0);
+            assertThat(first.before()).isNull();
+            assertThat(first.after()).containsExactly(Map.entry("id", 1), Map.entry("sku", "A-1"),
+                    Map.entry("qty", 3L), Map.entry("price", new BigDecimal("12.50")),
+                    Map.entry("created", LocalDateTime.of(2026, 11, 24, 10, 15, 30, 123_456_000)));
+            assertThat(first.key()).isEqualTo(Map.of("id", 1));
+            assertThat(first.source().connector()).isEqualTo("mysql");
+            assertThat(first.source().name()).isEqualTo("orders");
+            assertThat(first.source().db()).isEqualTo("shop");
+            assertThat(first.source().table()).isEqualTo("orders");
+
+            // unsigned INT at its maximum, never negative
+            assertThat(events.get(1).after()).containsEntry("qty", 4294967295L).containsEntry("created", null);
+
+            ChangeEvent update = events.get(2);
+            assertThat(update.before()).containsEntry("qty", 3L).containsEntry("sku", "A-1");
+            assertThat(update.after()).containsEntry("qty", 4L).containsEntry("sku", "A-1");
+
+            ChangeEvent delete = events.get(3);
+            assertThat(delete.after()).isNull();
+            assertThat(delete.before()).containsEntry("id", 2).containsEntry("sku", "B-2");
+            assertThat(delete.key()).isEqualTo(Map.of("id", 2));
+
+            Map<String, Object> headers = route.received().get(0).headers();
+            assertThat(headers).containsEntry(DbLogConstants.SOURCE, "mysql")
+                    .containsEntry(DbLogConstants.DATABASE, "shop")
+                    .containsEntry(DbLogConstants.TABLE, "orders")
+                    .containsEntry(DbLogConstants.OPERATION, "INSERT")
+                    .containsEntry(DbLogConstants.KEY, Map.of("id", 1));
+            assertThat((String) headers.get(DbLogConstants.POSITION)).matches("mysql-bin\\.\\d{6}:\\d+");
+            assertThat((Long) headers.get(DbLogConstants.TIMESTAMP))
+                    .isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis() + 1000);
+
+            // the three rows of the first transaction share its start and count up
+            BinlogPosition p0 = (BinlogPosition) events.get(0).position();
+            BinlogPosition p2 = (BinlogPosition) events.get(2).position();
+            assertThat(p2.file()).isEqualTo(p0.file());
+            assertThat(p2.offset()).isEqualTo(p0.offset());
+            assertThat(p0.rowsDone()).isLessThan(p2.rowsDone());
+            // nothing else arrived: the customers row was filtered out
+            assertThat(route.received()).hasSize(4);
+        }
+    }
+
+    @Test
+    void excludeFilterDropsTablesAndMultiRowEventsKeepTheirOrder() throws Exception {
+        try (CapturingRoute route = new CapturingRoute(uri("all", "includeTables=shop\\..*&excludeTables=shop\\.audit"))
+                .start()) {
+            StringBuilder values = new StringBuilder();
+            for (int i = 1; i <= 300; i++) {
+                values.append(i == 1 ? "" : ",").append("('c").append(i).append("')");
+            }
+            db.executeInTransaction("INSERT INTO shop.audit (note) VALUES ('skipped')",
+                    "INSERT INTO shop.customers (name) VALUES " + values);
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 300);
+            List<ChangeEvent> events = route.events();
+            assertThat(events).allSatisfy(e -> assertThat(e.source().table()).isEqualTo("customers"));
+            for (int i = 0; i < 300; i++) {
+                assertThat(events.get(i).after()).containsEntry("name", "c" + (i + 1));
+            }
+            assertThat(events.get(0).after().get("id")).isInstanceOf(Long.class);
+        }
+    }
+}
