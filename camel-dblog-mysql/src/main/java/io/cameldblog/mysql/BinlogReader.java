@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.network.AuthenticationException;
 import com.github.shyiko.mysql.binlog.network.SSLMode;
 import com.github.shyiko.mysql.binlog.network.ServerException;
@@ -90,11 +89,7 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout));
             return s;
         });
-        EventDeserializer deserializer = new EventDeserializer();
-        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
-                EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
-                EventDeserializer.CompatibilityMode.INVALID_DATE_AND_TIME_AS_MIN_VALUE);
-        c.setEventDeserializer(deserializer);
+        c.setEventDeserializer(new BinlogEventDeserializer());
         if (endpoint.isGtidMode() && start.gtidSet() != null) {
             c.setGtidSet(start.gtidSet());
         } else {

@@ -38,6 +38,10 @@ class MysqlBinlogStreamTest {
     }
 
     static String uri(String name, String options) {
+        return uri(name, options, db);
+    }
+
+    static String uri(String name, String options, SandboxMariaDb db) {
         return "mysqlbinlog:" + name + "?host=" + db.host() + "&port=" + db.port() + "&username=" + SandboxMariaDb.USER
                + "&password=" + SandboxMariaDb.PASSWORD + (options.isEmpty() ? "" : "&" + options);
     }
