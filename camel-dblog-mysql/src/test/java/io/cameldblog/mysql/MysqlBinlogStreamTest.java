@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /** Row changes on a real MariaDB arrive as exchanges with the right op, table, key, images and order. */
@@ -122,6 +123,63 @@ class MysqlBinlogStreamTest {
                 assertThat(events.get(i).after()).containsEntry("name", "c" + (i + 1));
             }
             assertThat(events.get(0).after().get("id")).isInstanceOf(Long.class);
+        }
+    }
+
+    @Test
+    void binlogRotationIsFollowedWithoutLoss() throws Exception {
+        db.execute("CREATE TABLE shop.rotated (id INT PRIMARY KEY)");
+        try (CapturingRoute route = new CapturingRoute(uri("rotation", "includeTables=shop\\.rotated")).start()) {
+            db.execute("INSERT INTO shop.rotated VALUES (1), (2)", "FLUSH BINARY LOGS", "INSERT INTO shop.rotated VALUES (3)",
+                    "FLUSH BINARY LOGS");
+            db.executeInTransaction("INSERT INTO shop.rotated VALUES (4)", "INSERT INTO shop.rotated VALUES (5)");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 5);
+            List<ChangeEvent> events = route.events();
+            assertThat(events).extracting(e -> e.after().get("id")).containsExactly(1, 2, 3, 4, 5);
+            String firstFile = ((BinlogPosition) events.get(0).position()).file();
+            String thirdFile = ((BinlogPosition) events.get(2).position()).file();
+            String lastFile = ((BinlogPosition) events.get(4).position()).file();
+            assertThat(thirdFile).isGreaterThan(firstFile);
+            assertThat(lastFile).isGreaterThan(thirdFile);
+            assertThat(events.get(4).source().position()).startsWith(lastFile + ":");
+        }
+    }
+
+    @Test
+    void columnsAddedMidStreamCarryTheirNames() throws Exception {
+        addColumnMidStream("altered_full");
+    }
+
+    /** Without column names in the binlog, the names come from information_schema, re-read after the ALTER. */
+    @Test
+    void columnsAddedMidStreamCarryTheirNamesFromTheCatalogue() throws Exception {
+        db.execute("SET GLOBAL binlog_row_metadata = 'MINIMAL'");
+        try {
+            addColumnMidStream("altered_minimal");
+        } finally {
+            db.execute("SET GLOBAL binlog_row_metadata = 'FULL'");
+        }
+    }
+
+    private void addColumnMidStream(String table) throws Exception {
+        db.execute("CREATE TABLE shop." + table + " (id INT PRIMARY KEY, status ENUM('new','paid'))");
+        try (CapturingRoute route = new CapturingRoute(uri(table, "includeTables=shop\\." + table)).start()) {
+            db.execute("INSERT INTO shop." + table + " VALUES (1, 'new')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 1);
+
+            db.execute("ALTER TABLE shop." + table + " ADD COLUMN note VARCHAR(20) AFTER id",
+                    "INSERT INTO shop." + table + " VALUES (2, 'second', 'paid')",
+                    "UPDATE shop." + table + " SET status = 'paid', note = 'first' WHERE id = 1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 3);
+
+            List<ChangeEvent> events = route.events();
+            assertThat(events.get(0).after()).containsExactly(Map.entry("id", 1), Map.entry("status", "new"));
+            assertThat(events.get(1).after()).containsExactly(Map.entry("id", 2), Map.entry("note", "second"),
+                    Map.entry("status", "paid"));
+            assertThat(events.get(2).before()).containsExactly(entry("id", 1), entry("note", null),
+                    entry("status", "new"));
+            assertThat(events.get(2).after()).containsEntry("note", "first").containsEntry("status", "paid");
         }
     }
 }
