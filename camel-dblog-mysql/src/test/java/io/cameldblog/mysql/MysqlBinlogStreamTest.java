@@ -182,4 +182,32 @@ class MysqlBinlogStreamTest {
             assertThat(events.get(2).after()).containsEntry("note", "first").containsEntry("status", "paid");
         }
     }
+
+    @Test
+    void startPositionReplaysFromAGivenPositionOrFromTheEarliestFile() throws Exception {
+        db.execute("CREATE TABLE shop.replayed (id INT PRIMARY KEY)");
+        String secondTransaction;
+        try (CapturingRoute route = new CapturingRoute(uri("replay", "includeTables=shop\\.replayed")).start()) {
+            db.execute("INSERT INTO shop.replayed VALUES (1)", "INSERT INTO shop.replayed VALUES (2)",
+                    "INSERT INTO shop.replayed VALUES (3)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 3);
+            secondTransaction = route.events().get(1).source().position();
+        }
+        try (CapturingRoute route = new CapturingRoute(
+                uri("replay", "includeTables=shop\\.replayed&startPosition=" + secondTransaction)).start()) {
+            db.execute("INSERT INTO shop.replayed VALUES (4)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> idsOf(route).contains(4));
+            assertThat(idsOf(route)).containsExactly(2, 3, 4);
+        }
+        try (CapturingRoute route = new CapturingRoute(
+                uri("replay", "includeTables=shop\\.replayed&startPosition=earliest")).start()) {
+            db.execute("INSERT INTO shop.replayed VALUES (5)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> idsOf(route).contains(5));
+            assertThat(idsOf(route)).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
+
+    private static List<Object> idsOf(CapturingRoute route) {
+        return route.events().stream().map(e -> e.after().get("id")).toList();
+    }
 }
