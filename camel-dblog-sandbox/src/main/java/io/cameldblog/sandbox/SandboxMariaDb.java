@@ -49,14 +49,34 @@ public final class SandboxMariaDb implements AutoCloseable {
      */
     public static SandboxMariaDb start(List<String> extraArgs) {
         try {
+            return start(Files.createTempDirectory("sandbox-mariadb-"), true, extraArgs);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the sandbox MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a server whose data (tables and binary logs) stays in {@code dir} across restarts, so a change
+     * stream stopped and started again finds the log where it left it.
+     */
+    public static SandboxMariaDb startIn(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return start(dir, false, List.of());
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the sandbox MariaDB in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SandboxMariaDb start(Path base, boolean temporary, List<String> extraArgs) {
+        try {
             int port = freePort();
-            Path base = Files.createTempDirectory("sandbox-mariadb-");
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
                     .setBaseDir(base.resolve("base").toFile())
                     .setDataDir(base.resolve("data").toFile())
                     .setTmpDir(base.resolve("tmp").toString())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(temporary)
                     // grant tables on: credentials and replication grants are part of what is tested
                     .setSecurityDisabled(false);
             List<String> args = new ArrayList<>(List.of(

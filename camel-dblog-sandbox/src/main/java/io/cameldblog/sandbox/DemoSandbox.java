@@ -1,0 +1,82 @@
+package io.cameldblog.sandbox;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the routes app's {@code --sandbox} mode starts: local servers with their data kept under one
+ * directory (so a stopped and restarted demo continues its change streams), demo tables and a workload. The
+ * app reads {@link #properties()} (the same keys its {@code application.properties} takes from the
+ * environment) and loads this class in its own class loader, so production users never carry the binaries.
+ */
+public final class DemoSandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoSandbox.class);
+
+    private final SandboxMariaDb mariaDb;
+    private final long workloadPeriodMillis;
+    private DemoWorkload workload;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+
+    private DemoSandbox(Path dir, long workloadPeriodMillis) {
+        this.workloadPeriodMillis = workloadPeriodMillis;
+        mariaDb = SandboxMariaDb.startIn(dir.resolve("mariadb"));
+        try {
+            mariaDb.execute("CREATE DATABASE IF NOT EXISTS replica",
+                    "CREATE TABLE IF NOT EXISTS replica.orders (id BIGINT PRIMARY KEY, customer_id INT,"
+                                                               + " sku VARCHAR(20), total DECIMAL(10,2),"
+                                                               + " status VARCHAR(10), created DATETIME(6))");
+            DemoWorkload.createTables(mariaDb);
+        } catch (RuntimeException e) {
+            mariaDb.close();
+            throw e;
+        }
+        properties.put("mysql.enabled", "true");
+        properties.put("mysql.host", mariaDb.host());
+        properties.put("mysql.port", String.valueOf(mariaDb.port()));
+        properties.put("mysql.username", SandboxMariaDb.USER);
+        properties.put("mysql.password", SandboxMariaDb.PASSWORD);
+        // the first run streams the demo tables from their creation; later runs continue from the stored position
+        properties.put("mysql.startPosition", "earliest");
+        properties.put("replica.enabled", "true");
+        properties.put("replica.url", mariaDb.jdbcUrl("replica"));
+        properties.put("replica.username", "root");
+        properties.put("replica.password", "");
+        LOG.info("Sandbox MariaDB on {}:{} (data in {})", mariaDb.host(), mariaDb.port(), dir);
+    }
+
+    /** Starts writing: call it once the routes run, so the demo shows changes arriving live. */
+    public synchronized void startWorkload() {
+        if (workload == null) {
+            workload = DemoWorkload.start(mariaDb, workloadPeriodMillis);
+            LOG.info("Sandbox workload: one transaction every {} ms on shop.orders and shop.customers",
+                    workloadPeriodMillis);
+        }
+    }
+
+    /** Starts the sandbox with its data under {@code dir}; the workload writes one transaction per period. */
+    public static DemoSandbox start(Path dir, long workloadPeriodMillis) {
+        return new DemoSandbox(dir, workloadPeriodMillis);
+    }
+
+    /** Connection settings of the started servers, as application properties. */
+    public Map<String, String> properties() {
+        return Map.copyOf(properties);
+    }
+
+    /** Stops writing first, then the servers. */
+    @Override
+    public void close() {
+        try {
+            if (workload != null) {
+                workload.close();
+            }
+        } finally {
+            mariaDb.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.cameldblog.sandbox;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small, steady shop workload on the sandbox MariaDB so the demo has changes to stream: every tick one
+ * transaction inserts the next order (ids count up without gaps, also across restarts), marks the order three
+ * ticks older as paid, and every tenth tick deletes an old order and touches a customer.
+ */
+public final class DemoWorkload implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoWorkload.class);
+
+    private final SandboxMariaDb db;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-workload");
+        t.setDaemon(true);
+        return t;
+    });
+    private long nextId;
+
+    private DemoWorkload(SandboxMariaDb db) {
+        this.db = db;
+    }
+
+    /** Creates the demo tables when missing. */
+    public static void createTables(SandboxMariaDb db) {
+        db.execute("CREATE DATABASE IF NOT EXISTS shop",
+                "CREATE TABLE IF NOT EXISTS shop.customers (id INT PRIMARY KEY, name VARCHAR(50), city VARCHAR(50))",
+                "CREATE TABLE IF NOT EXISTS shop.orders (id BIGINT PRIMARY KEY, customer_id INT, sku VARCHAR(20),"
+                                                         + " total DECIMAL(10,2), status ENUM('new','paid','shipped'),"
+                                                         + " created DATETIME(6))",
+                "INSERT IGNORE INTO shop.customers VALUES (1, 'Ada', 'London'), (2, 'Grace', 'New York'),"
+                                                         + " (3, 'Edsger', 'Austin')");
+    }
+
+    /** Starts writing every {@code periodMillis} to the tables of {@link #createTables(SandboxMariaDb)}. */
+    public static DemoWorkload start(SandboxMariaDb db, long periodMillis) {
+        createTables(db);
+        DemoWorkload workload = new DemoWorkload(db);
+        workload.nextId = workload.maxOrderId() + 1;
+        workload.scheduler.scheduleWithFixedDelay(workload::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        return workload;
+    }
+
+    private long maxOrderId() {
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM shop.orders")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void tick() {
+        long id = nextId;
+        try {
+            if (id % 10 == 0) {
+                db.executeInTransaction(insert(id), "UPDATE shop.orders SET status = 'paid' WHERE id = " + (id - 3),
+                        "DELETE FROM shop.orders WHERE id = " + (id - 9),
+                        "UPDATE shop.customers SET city = CONCAT('City ', " + id + ") WHERE id = " + (1 + id % 3));
+            } else {
+                db.executeInTransaction(insert(id), "UPDATE shop.orders SET status = 'paid' WHERE id = " + (id - 3));
+            }
+            nextId = id + 1;
+        } catch (RuntimeException e) {
+            LOG.warn("Sandbox workload: order {} not written: {}", id, e.getMessage());
+        }
+    }
+
+    private static String insert(long id) {
+        return "INSERT INTO shop.orders VALUES (" + id + ", " + (1 + id % 3) + ", 'SKU-" + id + "', "
+               + (id % 97) + "." + (id % 100 < 10 ? "0" : "") + (id % 100) + ", 'new', NOW(6))";
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

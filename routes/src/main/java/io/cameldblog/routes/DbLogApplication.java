@@ -1,0 +1,113 @@
+package io.cameldblog.routes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar camel-dblog.jar [--sandbox] [--routes DIR] [--data DIR]}: runs the YAML routes of a
+ * directory with camel-main. Sources are configured in {@code application.properties}, each overridable by an
+ * environment variable ({@code MYSQL_HOST}, ...). With {@code --sandbox}, or when no source is configured in
+ * the environment, local servers with a demo workload are started first and the routes point at them.
+ */
+public final class DbLogApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DbLogApplication.class);
+
+    /** Environment variables that name a user's own source; with none of them set the sandbox starts. */
+    static final List<String> SOURCE_VARIABLES = List.of("MYSQL_HOST", "PG_HOST", "MONGO_URI");
+
+    private DbLogApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Main main = new Main(DbLogApplication.class);
+        main.configure().withRoutesIncludePattern(options.routesPattern());
+        SandboxLauncher sandbox = null;
+        if (options.sandbox()) {
+            LOG.info("Starting the sandbox (data in {}); Ctrl-C stops it and stores the positions", options.dataDir());
+            sandbox = SandboxLauncher.start(options.dataDir(), options.workloadPeriodMillis());
+            sandbox.properties().forEach(main::addOverrideProperty);
+        }
+        SandboxLauncher started = sandbox;
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                if (started != null) {
+                    try {
+                        started.startWorkload();
+                    } catch (Exception e) {
+                        LOG.warn("Sandbox workload did not start: {}", e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void afterStop(BaseMainSupport m) {
+                // after the routes stopped and stored their positions: the servers go last
+                if (started != null) {
+                    try {
+                        started.close();
+                    } catch (Exception e) {
+                        LOG.warn("Sandbox did not stop cleanly: {}", e.getMessage());
+                    }
+                }
+            }
+        });
+        try {
+            main.run();
+        } finally {
+            // also when the routes failed to start: the servers' processes would keep the JVM alive
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
+    record Options(boolean sandbox, String routesPattern, Path dataDir, long workloadPeriodMillis) {
+
+        static Options parse(String[] args) {
+            boolean sandbox = SOURCE_VARIABLES.stream().map(System::getenv).allMatch(v -> v == null || v.isBlank());
+            String routesDir = firstNonBlank(System.getenv("DBLOG_ROUTES"), "routes/src/main/resources/routes");
+            Path dataDir = Path.of(firstNonBlank(System.getenv("DBLOG_SANDBOX_DATA"), "sandbox-data"));
+            long period = 500;
+            List<String> rest = new ArrayList<>(List.of(args));
+            for (int i = 0; i < rest.size(); i++) {
+                switch (rest.get(i)) {
+                    case "--sandbox" -> sandbox = true;
+                    case "--no-sandbox" -> sandbox = false;
+                    case "--routes" -> routesDir = value(rest, ++i, "--routes");
+                    case "--data" -> dataDir = Path.of(value(rest, ++i, "--data"));
+                    case "--workload-period" -> period = Long.parseLong(value(rest, ++i, "--workload-period"));
+                    default -> throw new IllegalArgumentException("Unknown argument " + rest.get(i)
+                                                                  + ". Use: [--sandbox|--no-sandbox] [--routes DIR]"
+                                                                  + " [--data DIR] [--workload-period MS]");
+                }
+            }
+            // from the source tree the routes directory exists; from anywhere else the jar's own copies serve
+            String pattern = Files.isDirectory(Path.of(routesDir))
+                    ? "file:" + Path.of(routesDir).toAbsolutePath() + "/*.yaml"
+                    : "classpath:routes/*.yaml";
+            return new Options(sandbox, pattern, dataDir, period);
+        }
+
+        private static String value(List<String> args, int i, String name) {
+            if (i >= args.size()) {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            return args.get(i);
+        }
+
+        private static String firstNonBlank(String value, String fallback) {
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+}

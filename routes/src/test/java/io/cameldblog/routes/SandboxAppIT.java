@@ -1,0 +1,131 @@
+package io.cameldblog.routes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.cameldblog.core.json.ChangeEventJson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged application as a user starts it ({@code java -jar target/camel-dblog.jar --sandbox}): change
+ * events of the demo workload arrive as JSON lines, and the replica route keeps a second schema equal to the
+ * source.
+ */
+class SandboxAppIT {
+
+    private static final Pattern MARIADB_PORT = Pattern.compile("Sandbox MariaDB on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    private Process app;
+
+    @AfterEach
+    void stopApp() throws Exception {
+        if (app != null && app.isAlive()) {
+            app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void sandboxStreamsTheWorkloadToJsonLinesAndKeepsTheReplicaEqual() throws Exception {
+        Path log = dir.resolve("app.log");
+        app = startApp(log);
+        int port = await().atMost(Duration.ofSeconds(90)).until(() -> mariaDbPort(log), p -> p > 0);
+
+        Path jsonl = dir.resolve("out/mysql-shop.jsonl");
+        await().atMost(Duration.ofSeconds(90)).until(() -> insertedOrderIds(jsonl).size() >= 40);
+
+        // order ids count up from 1 in the source: the stream has every one of them, once, in order
+        List<Long> ids = insertedOrderIds(jsonl);
+        List<Long> expected = new ArrayList<>();
+        for (long id = 1; id <= ids.size(); id++) {
+            expected.add(id);
+        }
+        assertThat(ids).isEqualTo(expected);
+
+        // rows at least ten orders old are final (the workload touches id-3 and id-9): compare those
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "")) {
+            long settled = ids.get(ids.size() - 1) - 10;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    rows(c, "SELECT * FROM replica.orders WHERE id <= " + settled + " ORDER BY id"))
+                    .isEqualTo(rows(c, "SELECT * FROM shop.orders WHERE id <= " + settled + " ORDER BY id")));
+            assertThat(rows(c, "SELECT * FROM shop.orders WHERE id <= " + settled)).hasSizeGreaterThan(20);
+        }
+
+        app.destroy();
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+
+    private Process startApp(Path log) throws IOException {
+        Path routesModule = Path.of("").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", routesModule.resolve("target/camel-dblog.jar").toString(), "--sandbox",
+                "--data", dir.resolve("data").toString(),
+                "--routes", routesModule.resolve("src/main/resources/routes").toString(),
+                "--workload-period", "100");
+        builder.environment().put("DBLOG_OUT", dir.resolve("out").toString());
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    private static int mariaDbPort(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        Matcher m = MARIADB_PORT.matcher(Files.readString(log));
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> insertedOrderIds(Path jsonl) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        if (!Files.exists(jsonl)) {
+            return ids;
+        }
+        for (String line : Files.readAllLines(jsonl)) {
+            if (line.isBlank() || !line.endsWith("}")) {
+                continue; // a line still being written
+            }
+            Map<String, Object> event = ChangeEventJson.parseObject(line);
+            Map<String, Object> source = (Map<String, Object>) event.get("source");
+            if ("c".equals(event.get("op")) && "orders".equals(source.get("table"))) {
+                ids.add(((Number) ((Map<String, Object>) event.get("after")).get("id")).longValue());
+            }
+        }
+        return ids;
+    }
+
+    private static List<List<Object>> rows(Connection c, String sql) throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+}
