@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -39,6 +40,16 @@ public final class DbLogApplication {
         }
         SandboxLauncher started = sandbox;
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                CamelContext camel = m.getCamelContext();
+                ChangeStreamProgress progress = new ChangeStreamProgress();
+                progress.setCamelContext(camel);
+                camel.getPropertiesComponent().resolveProperty("dblog.progress-millis")
+                        .ifPresent(v -> progress.setIntervalMillis(Long.parseLong(v.trim())));
+                camel.getManagementStrategy().addEventNotifier(progress);
+            }
+
             @Override
             public void afterStart(BaseMainSupport m) {
                 if (started != null) {

@@ -1,6 +1,11 @@
 package io.cameldblog.routes;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,6 +42,7 @@ class SandboxAppIT {
     Path dir;
 
     private Process app;
+    private final int httpPort = freePort();
 
     @AfterEach
     void stopApp() throws Exception {
@@ -71,6 +77,15 @@ class SandboxAppIT {
             assertThat(rows(c, "SELECT * FROM shop.orders WHERE id <= " + settled)).hasSizeGreaterThan(20);
         }
 
+        // the operational surface: health over HTTP, a progress line per change stream
+        HttpResponse<String> health = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("UP");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(log).matches("(?s).*mysql-shop: \\d+ events \\(\\+\\d+, .*/s\\), lag \\d+ ms, at mysql-bin\\.\\d+:\\d+.*"));
+
         app.destroy();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
     }
@@ -83,8 +98,18 @@ class SandboxAppIT {
                 "--routes", routesModule.resolve("src/main/resources/routes").toString(),
                 "--workload-period", "100");
         builder.environment().put("DBLOG_OUT", dir.resolve("out").toString());
+        builder.environment().put("DBLOG_HTTP_PORT", String.valueOf(httpPort));
+        builder.environment().put("DBLOG_PROGRESS_MILLIS", "1000");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         return builder.start();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int mariaDbPort(Path log) throws IOException {
