@@ -18,6 +18,7 @@ public final class DemoSandbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoSandbox.class);
 
     private final SandboxMariaDb mariaDb;
+    private final SandboxBroker broker;
     private final long workloadPeriodMillis;
     private DemoWorkload workload;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -31,6 +32,7 @@ public final class DemoSandbox implements AutoCloseable {
                                                                + " sku VARCHAR(20), total DECIMAL(10,2),"
                                                                + " status VARCHAR(10), created DATETIME(6))");
             DemoWorkload.createTables(mariaDb);
+            broker = SandboxBroker.start();
         } catch (RuntimeException e) {
             mariaDb.close();
             throw e;
@@ -43,10 +45,13 @@ public final class DemoSandbox implements AutoCloseable {
         // the first run streams the demo tables from their creation; later runs continue from the stored position
         properties.put("mysql.startPosition", "earliest");
         properties.put("replica.enabled", "true");
+        properties.put("broker.enabled", "true");
+        properties.put("broker.url", broker.url());
         properties.put("replica.url", mariaDb.jdbcUrl("replica"));
         properties.put("replica.username", "root");
         properties.put("replica.password", "");
         LOG.info("Sandbox MariaDB on {}:{} (data in {})", mariaDb.host(), mariaDb.port(), dir);
+        LOG.info("Sandbox broker (ActiveMQ Artemis) on {}", broker.url());
     }
 
     /** Starts writing: call it once the routes run, so the demo shows changes arriving live. */
@@ -76,7 +81,11 @@ public final class DemoSandbox implements AutoCloseable {
                 workload.close();
             }
         } finally {
-            mariaDb.close();
+            try {
+                broker.close();
+            } finally {
+                mariaDb.close();
+            }
         }
     }
 }

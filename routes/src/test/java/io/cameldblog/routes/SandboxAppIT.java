@@ -22,6 +22,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cameldblog.core.json.ChangeEventJson;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SandboxAppIT {
 
+    private static final Pattern BROKER_URL = Pattern.compile("Sandbox broker \\(ActiveMQ Artemis\\) on (tcp://\\S+)");
     private static final Pattern MARIADB_PORT = Pattern.compile("Sandbox MariaDB on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
@@ -77,6 +82,27 @@ class SandboxAppIT {
             assertThat(rows(c, "SELECT * FROM shop.orders WHERE id <= " + settled)).hasSizeGreaterThan(20);
         }
 
+        // the broker got the same order changes, in order, each once, with key and operation as properties
+        String brokerUrl = await().atMost(Duration.ofSeconds(10)).until(() -> logMatch(log, BROKER_URL), u -> u != null);
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+             JMSContext jms = factory.createContext()) {
+            JMSConsumer consumer = jms.createConsumer(jms.createQueue("shop.orders"));
+            List<Long> brokerInserts = new ArrayList<>();
+            while (brokerInserts.size() < 30) {
+                Message message = consumer.receive(10_000);
+                assertThat(message).as("message " + brokerInserts.size() + " from the broker").isNotNull();
+                Map<String, Object> event = ChangeEventJson.parseObject(message.getBody(String.class));
+                assertThat(message.getStringProperty("operation")).isIn("INSERT", "UPDATE", "DELETE");
+                if ("INSERT".equals(message.getStringProperty("operation"))) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> after = (Map<String, Object>) event.get("after");
+                    assertThat(message.getStringProperty("orderId")).isEqualTo(String.valueOf(after.get("id")));
+                    brokerInserts.add(((Number) after.get("id")).longValue());
+                }
+            }
+            assertThat(brokerInserts).isEqualTo(expected.subList(0, 30));
+        }
+
         // the operational surface: health over HTTP, a progress line per change stream
         HttpResponse<String> health = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/health")).build(),
@@ -113,11 +139,16 @@ class SandboxAppIT {
     }
 
     private static int mariaDbPort(Path log) throws IOException {
+        String port = logMatch(log, MARIADB_PORT);
+        return port == null ? 0 : Integer.parseInt(port);
+    }
+
+    private static String logMatch(Path log, Pattern pattern) throws IOException {
         if (!Files.exists(log)) {
-            return 0;
+            return null;
         }
-        Matcher m = MARIADB_PORT.matcher(Files.readString(log));
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        Matcher m = pattern.matcher(Files.readString(log));
+        return m.find() ? m.group(1) : null;
     }
 
     @SuppressWarnings("unchecked")
