@@ -210,4 +210,33 @@ class MysqlBinlogStreamTest {
     private static List<Object> idsOf(CapturingRoute route) {
         return route.events().stream().map(e -> e.after().get("id")).toList();
     }
+
+    @Test
+    void aLostConnectionIsRetriedAndContinuesWithoutLossOrDuplicates() throws Exception {
+        db.execute("CREATE TABLE shop.reconnected (id INT PRIMARY KEY)");
+        try (CapturingRoute route = new CapturingRoute(
+                uri("reconnect", "includeTables=shop\\.reconnected&reconnectDelay=100")).start()) {
+            db.execute("INSERT INTO shop.reconnected VALUES (1)", "INSERT INTO shop.reconnected VALUES (2)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 2);
+
+            // the server ends the replication connection, as on a network cut or a server restart
+            List<Long> dumpThreads = new java.util.ArrayList<>();
+            try (java.sql.Connection c = db.rootConnection(); java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery(
+                         "SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'")) {
+                while (rs.next()) {
+                    dumpThreads.add(rs.getLong(1));
+                }
+            }
+            assertThat(dumpThreads).isNotEmpty();
+            for (long id : dumpThreads) {
+                db.execute("KILL CONNECTION " + id);
+            }
+            db.execute("INSERT INTO shop.reconnected VALUES (3)");
+            db.executeInTransaction("INSERT INTO shop.reconnected VALUES (4)", "INSERT INTO shop.reconnected VALUES (5)");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> idsOf(route).contains(5));
+            assertThat(idsOf(route)).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
 }
