@@ -123,6 +123,14 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
         });
         client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
+            public void onConnect(BinaryLogClient c) {
+                // close() ran before connect() started, so its disconnect found nothing to end
+                if (closed) {
+                    disconnectQuietly();
+                }
+            }
+
+            @Override
             public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
                 failure.compareAndSet(null, ex);
             }

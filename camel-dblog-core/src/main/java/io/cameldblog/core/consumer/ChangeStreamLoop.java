@@ -37,6 +37,10 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
                 if (current == null) {
                     current = consumer.getEndpoint().createReader();
                     reader = current;
+                    if (!running) {
+                        // stop() ran before the new reader was visible to it
+                        break;
+                    }
                     StartPosition<P> from = consumer.restartPosition();
                     current.open(from);
                     LOG.info("{} reconnected, continuing from {}", uri, from);

@@ -1,0 +1,186 @@
+package io.cameldblog.core.resume;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.json.ChangeEventJson;
+import org.apache.curator.framework.AuthInfo;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * Positions in ZooKeeper, so a route can move to another machine (e.g. behind {@code master:}) and continue:
+ * each endpoint's position is the node {@code <basePath>/<endpoint name>} holding the small JSON document of
+ * {@link BatchingResumeStrategy}. The Curator client retries and reconnects; while ZooKeeper is unreachable the
+ * stream goes on up to {@code maxUnstored} positions and is then held, never skipping one.
+ */
+public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
+
+    private String connectString;
+    private String basePath = "/camel-dblog/offsets";
+    private int sessionTimeoutMillis = 30_000;
+    private int connectionTimeoutMillis = 15_000;
+    private String digestAuth;
+    private boolean restrictAcl;
+
+    private CuratorFramework client;
+    private boolean ownsClient;
+
+    public ZooKeeperResumeStrategy() {
+    }
+
+    public ZooKeeperResumeStrategy(String connectString) {
+        this.connectString = connectString;
+    }
+
+    /** Uses a client the application already manages (started; not closed by this strategy). */
+    public ZooKeeperResumeStrategy(CuratorFramework client) {
+        this.client = client;
+    }
+
+    public String getConnectString() {
+        return connectString;
+    }
+
+    /** ZooKeeper ensemble, e.g. {@code zk1:2181,zk2:2181,zk3:2181}. */
+    public void setConnectString(String connectString) {
+        this.connectString = connectString;
+    }
+
+    public String getBasePath() {
+        return basePath;
+    }
+
+    public void setBasePath(String basePath) {
+        this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+    }
+
+    public void setSessionTimeoutMillis(int sessionTimeoutMillis) {
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
+    }
+
+    public void setConnectionTimeoutMillis(int connectionTimeoutMillis) {
+        this.connectionTimeoutMillis = connectionTimeoutMillis;
+    }
+
+    /** {@code user:password} for ZooKeeper's digest scheme (never logged). */
+    public void setDigestAuth(String digestAuth) {
+        this.digestAuth = digestAuth;
+    }
+
+    /** With digest auth: create nodes readable and writable by that user only. */
+    public void setRestrictAcl(boolean restrictAcl) {
+        this.restrictAcl = restrictAcl;
+    }
+
+    @Override
+    protected String describeStore() {
+        return "ZooKeeper " + (connectString != null ? connectString : "client") + basePath;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (client == null) {
+            if (connectString == null || connectString.isBlank()) {
+                throw new DbLogConfigurationException("ZooKeeperResumeStrategy has no connect string.",
+                        "set connectString to the ZooKeeper ensemble, e.g. zk1:2181,zk2:2181,zk3:2181.");
+            }
+            CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
+                    .connectString(connectString)
+                    .sessionTimeoutMs(sessionTimeoutMillis)
+                    .connectionTimeoutMs(connectionTimeoutMillis)
+                    // short: a store that cannot reach ZooKeeper leaves its position waiting, it must not stall
+                    .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000));
+            if (digestAuth != null && !digestAuth.isBlank()) {
+                builder.authorization(List.of(new AuthInfo("digest", digestAuth.getBytes(StandardCharsets.UTF_8))));
+                if (restrictAcl) {
+                    builder.aclProvider(new CreatorOnlyAcl());
+                }
+            }
+            client = builder.build();
+            ownsClient = true;
+            client.start();
+        }
+        if (!client.blockUntilConnected(connectionTimeoutMillis, TimeUnit.MILLISECONDS)) {
+            String where = describeStore();
+            if (ownsClient) {
+                client.close();
+                client = null;
+            }
+            throw new DbLogConfigurationException("Cannot reach " + where + " within " + connectionTimeoutMillis
+                                                  + " ms to read the stored positions.",
+                    "check connectString and that ZooKeeper is running and reachable from here; the route does not"
+                                                                                           + " start without its stored position, so nothing is skipped.");
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            super.doStop();
+        } finally {
+            if (ownsClient && client != null) {
+                client.close();
+                client = null;
+            }
+        }
+    }
+
+    @Override
+    protected void store(String endpointName, Map<String, Object> entry) throws Exception {
+        if (!client.getZookeeperClient().isConnected()) {
+            // Curator reconnects in the background; until then the position waits instead of blocking the stream
+            throw new IllegalStateException("not connected to " + describeStore());
+        }
+        byte[] json = ChangeEventJson.write(entry).getBytes(StandardCharsets.UTF_8);
+        String path = basePath + "/" + endpointName;
+        try {
+            client.setData().forPath(path, json);
+        } catch (KeeperException.NoNodeException e) {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, json);
+            } catch (KeeperException.NodeExistsException raced) {
+                client.setData().forPath(path, json);
+            }
+        }
+    }
+
+    @Override
+    protected Map<String, Map<String, Object>> loadAll() throws Exception {
+        Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+        if (client.checkExists().forPath(basePath) == null) {
+            return all;
+        }
+        for (String child : client.getChildren().forPath(basePath)) {
+            byte[] data = client.getData().forPath(basePath + "/" + child);
+            if (data != null && data.length > 0) {
+                all.put(child, ChangeEventJson.parseObject(data));
+            }
+        }
+        return all;
+    }
+
+    /** Nodes only their creator (the digest user) may read and write. */
+    private static final class CreatorOnlyAcl implements ACLProvider {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+    }
+}
