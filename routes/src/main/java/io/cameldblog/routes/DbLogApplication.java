@@ -48,6 +48,7 @@ public final class DbLogApplication {
                 camel.getPropertiesComponent().resolveProperty("dblog.progress-millis")
                         .ifPresent(v -> progress.setIntervalMillis(Long.parseLong(v.trim())));
                 camel.getManagementStrategy().addEventNotifier(progress);
+                PositionStore.bind(camel);
             }
 
             @Override

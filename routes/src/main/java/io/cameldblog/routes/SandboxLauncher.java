@@ -36,7 +36,7 @@ final class SandboxLauncher implements AutoCloseable {
         URLClassLoader loader = null;
         ClassLoader classes = SandboxLauncher.class.getClassLoader();
         if (!isPresent(classes)) {
-            loader = new URLClassLoader(sandboxJars(), classes);
+            loader = new SandboxClassLoader(sandboxJars(), classes);
             classes = loader;
         }
         Thread thread = Thread.currentThread();
@@ -101,6 +101,38 @@ final class SandboxLauncher implements AutoCloseable {
             return jar.toUri().toURL();
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Child-first: where a library is both on the application's class path and in {@code sandbox/} (ZooKeeper,
+     * whose server needs the metrics library only the sandbox carries), the sandbox's copy wins.
+     */
+    private static final class SandboxClassLoader extends URLClassLoader {
+
+        SandboxClassLoader(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && !name.startsWith("java.") && !name.startsWith("org.slf4j.")) {
+                    try {
+                        c = findClass(name);
+                    } catch (ClassNotFoundException e) {
+                        // not in the sandbox's jars: the application's
+                    }
+                }
+                if (c == null) {
+                    c = getParent().loadClass(name);
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
         }
     }
 

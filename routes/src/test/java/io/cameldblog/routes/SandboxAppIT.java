@@ -114,11 +114,31 @@ class SandboxAppIT {
 
         app.destroy();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(Files.readString(log)).contains("Positions stored in ZooKeeper");
+
+        // started again on the same data: the stream continues after the last stored position
+        int before = insertedOrderIds(jsonl).size();
+        Path secondLog = dir.resolve("app-2.log");
+        app = startApp(secondLog);
+        await().atMost(Duration.ofSeconds(90)).until(() -> insertedOrderIds(jsonl).size() >= before + 20);
+        app.destroy();
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(Files.readString(secondLog)).contains("starting from stored");
+
+        List<Long> acrossRestarts = insertedOrderIds(jsonl);
+        List<Long> contiguous = new ArrayList<>();
+        for (long id = 1; id <= acrossRestarts.size(); id++) {
+            contiguous.add(id);
+        }
+        assertThat(acrossRestarts).as("every order once, in order, across the restart").isEqualTo(contiguous);
     }
 
     private Process startApp(Path log) throws IOException {
         Path routesModule = Path.of("").toAbsolutePath();
+        Files.createDirectories(dir.resolve("tmp"));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // the data directory lives under this test's temp dir: keep the app's own temp files apart
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-jar", routesModule.resolve("target/camel-dblog.jar").toString(), "--sandbox",
                 "--data", dir.resolve("data").toString(),
                 "--routes", routesModule.resolve("src/main/resources/routes").toString(),
