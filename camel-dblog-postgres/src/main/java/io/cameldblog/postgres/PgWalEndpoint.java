@@ -1,0 +1,262 @@
+package io.cameldblog.postgres;
+
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.consumer.ChangeLogReader;
+import io.cameldblog.core.consumer.DbLogEndpoint;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+
+/**
+ * Streams row changes from a PostgreSQL logical replication slot. The slot's confirmed flush LSN only moves to
+ * positions the route's resume strategy has stored, so the server keeps every change not yet processed.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "pgwal", title = "PostgreSQL WAL", syntax = "pgwal:name",
+             consumerOnly = true, category = { Category.DATABASE }, headersClass = io.cameldblog.core.DbLogConstants.class)
+public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
+
+    @UriParam(description = "Host name of the PostgreSQL server")
+    @Metadata(required = true)
+    private String host;
+
+    @UriParam(defaultValue = "5432", description = "Port of the PostgreSQL server")
+    private int port = 5432;
+
+    @UriParam(description = "The database whose changes are captured (a logical slot belongs to one database)")
+    @Metadata(required = true)
+    private String database;
+
+    @UriParam(label = "security", secret = true,
+              description = "User name; needs the REPLICATION attribute (or superuser) and, to create the"
+                            + " publication, ownership of the captured tables")
+    @Metadata(required = true)
+    private String username;
+
+    @UriParam(label = "security", secret = true, description = "Password of the user")
+    @Metadata(required = true)
+    private String password;
+
+    @UriParam(description = "Name of the logical replication slot that holds this stream's place on the server")
+    @Metadata(required = true)
+    private String slot;
+
+    @UriParam(defaultValue = "pgoutput", enums = "pgoutput,test_decoding",
+              description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication) or"
+                            + " test_decoding (built in, text)")
+    private String plugin = "pgoutput";
+
+    @UriParam(description = "Publication pgoutput reads (default: the slot name). Created when missing and"
+                            + " createPublication=true: for the tables matching includeTables, or all tables")
+    private String publication;
+
+    @UriParam(defaultValue = "true", description = "Create the replication slot when it does not exist")
+    private boolean createSlot = true;
+
+    @UriParam(defaultValue = "true", description = "Create the publication when it does not exist (pgoutput)")
+    private boolean createPublication = true;
+
+    @UriParam(label = "advanced", defaultValue = "false",
+              description = "Drop the replication slot when the consumer stops. The server then no longer keeps WAL"
+                            + " for it: a later start begins at the then current end of the log")
+    private boolean dropSlotOnStop;
+
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How often the consumer reports its stored position to the server (keepalive)")
+    private long statusInterval = 10_000;
+
+    @UriParam(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "While no captured table changes, move the stored position and the slot to what the"
+                            + " server has decoded this often, so WAL written for other tables or databases is"
+                            + " released. 0 turns it off")
+    private long heartbeatInterval = 10_000;
+
+    @UriParam(label = "advanced", defaultValue = "false",
+              description = "Ask pgoutput for logical decoding messages (pg_logical_emit_message); they are logged"
+                            + " at debug level and not routed")
+    private boolean messages;
+
+    public PgWalEndpoint(String uri, PgWalComponent component) {
+        super(uri, component);
+    }
+
+    @Override
+    public String connectorName() {
+        return "postgres";
+    }
+
+    @Override
+    public PositionCodec<PgPosition> positionCodec() {
+        return PgPositionCodec.INSTANCE;
+    }
+
+    @Override
+    public String positionExample() {
+        return "0/16B3748";
+    }
+
+    @Override
+    public ChangeLogReader<PgPosition> createReader() {
+        return new PgWalReader(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        PgWalConsumer consumer = new PgWalConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        require("host", host);
+        require("database", database);
+        require("username", username);
+        require("slot", slot);
+        if (!slot.matches("[a-z0-9_]{1,63}")) {
+            throw new DbLogConfigurationException("Option slot='" + slot + "' is not a valid replication slot name.",
+                    "use lower-case letters, digits and underscores only (at most 63), e.g. slot=billing_dblog.");
+        }
+        if (!"pgoutput".equals(plugin) && !"test_decoding".equals(plugin)) {
+            throw new DbLogConfigurationException("Option plugin='" + plugin + "' is not a supported output plugin.",
+                    "use plugin=pgoutput (default) or plugin=test_decoding.");
+        }
+        if (statusInterval <= 0) {
+            throw new DbLogConfigurationException("Option statusInterval must be positive, got " + statusInterval
+                                                  + " ms.",
+                    "set statusInterval to a duration below the server's wal_sender_timeout, e.g. 10s.");
+        }
+    }
+
+    private void require(String option, String value) {
+        if (value == null || value.isBlank()) {
+            throw new DbLogConfigurationException("Option " + option + " is missing on " + getEndpointBaseUri() + ".",
+                    "add " + option + "=... to the pgwal: URI.");
+        }
+    }
+
+    /** The publication pgoutput reads: the option, or the slot's name. */
+    public String effectivePublication() {
+        return publication == null || publication.isBlank() ? slot : publication;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(String database) {
+        this.database = database;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getSlot() {
+        return slot;
+    }
+
+    public void setSlot(String slot) {
+        this.slot = slot;
+    }
+
+    public String getPlugin() {
+        return plugin;
+    }
+
+    public void setPlugin(String plugin) {
+        this.plugin = plugin;
+    }
+
+    public String getPublication() {
+        return publication;
+    }
+
+    public void setPublication(String publication) {
+        this.publication = publication;
+    }
+
+    public boolean isCreateSlot() {
+        return createSlot;
+    }
+
+    public void setCreateSlot(boolean createSlot) {
+        this.createSlot = createSlot;
+    }
+
+    public boolean isCreatePublication() {
+        return createPublication;
+    }
+
+    public void setCreatePublication(boolean createPublication) {
+        this.createPublication = createPublication;
+    }
+
+    public boolean isDropSlotOnStop() {
+        return dropSlotOnStop;
+    }
+
+    public void setDropSlotOnStop(boolean dropSlotOnStop) {
+        this.dropSlotOnStop = dropSlotOnStop;
+    }
+
+    public long getStatusInterval() {
+        return statusInterval;
+    }
+
+    public void setStatusInterval(long statusInterval) {
+        this.statusInterval = statusInterval;
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public boolean isMessages() {
+        return messages;
+    }
+
+    public void setMessages(boolean messages) {
+        this.messages = messages;
+    }
+}

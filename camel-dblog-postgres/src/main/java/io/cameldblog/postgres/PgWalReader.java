@@ -1,0 +1,358 @@
+package io.cameldblog.postgres;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.Operation;
+import io.cameldblog.core.SourceInfo;
+import io.cameldblog.core.StartPosition;
+import io.cameldblog.core.TableFilter;
+import io.cameldblog.core.consumer.ChangeEventSink;
+import io.cameldblog.core.consumer.ChangeLogReader;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replication connection to a logical slot: decodes the plugin's output into change events, delivers them
+ * in commit order, and reports to the server (setFlushedLSN) only positions the resume strategy has stored.
+ * <p>
+ * Every event's position is its transaction's commit LSN plus the rows of that transaction done so far: the
+ * server re-sends a transaction when replication starts at or before its commit LSN, and the reader skips the
+ * rows already done, so a resume inside a transaction neither loses nor repeats rows.
+ */
+final class PgWalReader implements ChangeLogReader<PgPosition> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgWalReader.class);
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final PgWalEndpoint endpoint;
+    private final PgReplicationSetup setup;
+    private final TableFilter filter;
+    private final AtomicLong storedLsn = new AtomicLong();
+    private final CountDownLatch streamDone = new CountDownLatch(1);
+
+    private Connection jdbc;
+    private Connection replication;
+    private PGReplicationStream stream;
+    private PgPluginDecoder decoder;
+    private volatile boolean closed;
+    private volatile Thread streamThread;
+
+    private long startLsn;
+    private boolean advanceToStart;
+    private PgPosition resumeAt;
+    private long ackedLsn;
+
+    // the transaction being read
+    private PgMessage.Begin txn;
+    private long rowsInTxn;
+    private long rowsToSkip;
+    private boolean emittedInTxn;
+
+    private PgPosition lastPosition;
+    private long lastProgressNanos = System.nanoTime();
+
+    PgWalReader(PgWalEndpoint endpoint) {
+        this.endpoint = endpoint;
+        this.setup = new PgReplicationSetup(endpoint);
+        this.filter = endpoint.getTableFilter();
+    }
+
+    @Override
+    public void open(StartPosition<PgPosition> start) throws Exception {
+        jdbc = setup.connect();
+        PgReplicationSetup.Slot slot = setup.prepare(jdbc);
+        switch (start.kind()) {
+            case LATEST:
+                startLsn = Math.max(PgReplicationSetup.currentWalLsn(jdbc), slot.confirmedFlushLsn());
+                advanceToStart = true;
+                break;
+            case EARLIEST:
+                startLsn = slot.confirmedFlushLsn();
+                break;
+            default:
+                PgPosition p = start.position();
+                if (Long.compareUnsigned(p.lsn(), slot.confirmedFlushLsn()) < 0) {
+                    throw new DbLogConfigurationException(
+                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
+                                                          + endpoint.getName() + "' is older than what replication slot '"
+                                                          + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
+                                                          + Lsn.format(slot.confirmedFlushLsn())
+                                                          + "): the changes in between are gone from the server.",
+                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
+                                                                                               + " another consumer moved the slot, give each endpoint its own slot.");
+                }
+                startLsn = p.lsn();
+                resumeAt = p;
+        }
+        lastPosition = PgPosition.at(startLsn);
+        PgTypeRegistry types = new PgTypeRegistry(jdbc);
+        PgValueConverter values = new PgValueConverter(types);
+        decoder = new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+        startStreaming();
+        LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
+                Lsn.format(startLsn), resumeAt != null && resumeAt.rowsDone() > 0
+                        ? " (skipping " + resumeAt.rowsDone() + " rows done of that transaction)" : "");
+    }
+
+    private void startStreaming() throws SQLException {
+        replication = setup.connectForReplication();
+        ChainedLogicalStreamBuilder b = replication.unwrap(PGConnection.class).getReplicationAPI()
+                .replicationStream().logical()
+                .withSlotName(endpoint.getSlot())
+                .withStartPosition(LogSequenceNumber.valueOf(startLsn))
+                .withStatusInterval((int) Math.min(Integer.MAX_VALUE, endpoint.getStatusInterval()),
+                        TimeUnit.MILLISECONDS)
+                // pgjdbc would otherwise confirm the server's keepalive LSN on its own, past unprocessed changes
+                .withAutomaticFlush(false);
+        if ("pgoutput".equals(endpoint.getPlugin())) {
+            b.withSlotOption("proto_version", "1")
+                    .withSlotOption("publication_names", endpoint.effectivePublication());
+            if (endpoint.isMessages()) {
+                b.withSlotOption("messages", true);
+            }
+        } else {
+            b.withSlotOption("include-xids", true)
+                    .withSlotOption("include-timestamp", true)
+                    .withSlotOption("skip-empty-xacts", true);
+        }
+        try {
+            stream = b.start();
+        } catch (SQLException e) {
+            if ("55006".equals(e.getSQLState())) {
+                throw setup.slotInUse(null, e);
+            }
+            if ("42501".equals(e.getSQLState())) {
+                throw new DbLogConfigurationException("User '" + endpoint.getUsername()
+                                                      + "' may not stream from slot " + endpoint.getSlot() + ": "
+                                                      + e.getMessage(),
+                        "ALTER ROLE \"" + endpoint.getUsername() + "\" WITH REPLICATION;", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void stream(ChangeEventSink<PgPosition> sink) throws Exception {
+        streamThread = Thread.currentThread();
+        boolean failed = true;
+        try {
+            if (advanceToStart) {
+                // "latest" resolved: store it, so a restart does not jump ahead past what happens meanwhile
+                advance(sink, PgPosition.at(startLsn));
+            }
+            while (!closed) {
+                ByteBuffer buf = stream.readPending();
+                if (buf == null) {
+                    sendAcks();
+                    heartbeat(sink);
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                    continue;
+                }
+                PgMessage m = decoder.decode(buf, stream.getLastReceiveLSN().asLong());
+                if (m != null) {
+                    handle(m, sink);
+                }
+                sendAcks();
+            }
+            failed = false;
+        } catch (SQLException e) {
+            if (!closed) {
+                throw e;
+            }
+            failed = false;
+        } finally {
+            if (!failed) {
+                finalStatus();
+            }
+            closeConnections();
+            streamDone.countDown();
+        }
+    }
+
+    private void handle(PgMessage m, ChangeEventSink<PgPosition> sink) throws Exception {
+        if (m instanceof PgMessage.Begin b) {
+            txn = b;
+            rowsInTxn = 0;
+            emittedInTxn = false;
+            rowsToSkip = 0;
+            if (resumeAt != null) {
+                int c = Long.compareUnsigned(b.commitLsn(), resumeAt.lsn());
+                if (c < 0) {
+                    rowsToSkip = Long.MAX_VALUE; // before the resume point (the server should not even send it)
+                } else if (c == 0) {
+                    rowsToSkip = resumeAt.rowsDone();
+                } else {
+                    resumeAt = null;
+                }
+            }
+        } else if (m instanceof PgMessage.Row r) {
+            inTransaction(r);
+            rowsInTxn++;
+            if (rowsInTxn > rowsToSkip && filter.matches(r.relation().qualifiedName())) {
+                emit(sink, r.relation(), r.op(), r.before(), r.after(), r);
+            }
+        } else if (m instanceof PgMessage.Truncate t) {
+            inTransaction(t);
+            for (PgRelation rel : t.relations()) {
+                rowsInTxn++;
+                if (rowsInTxn > rowsToSkip && filter.matches(rel.qualifiedName())) {
+                    emit(sink, rel, Operation.TRUNCATE, null, null, null);
+                }
+            }
+        } else if (m instanceof PgMessage.Commit c) {
+            txn = null;
+            PgPosition after = PgPosition.at(c.endLsn());
+            if (!emittedInTxn && endpoint.getHeartbeatInterval() > 0
+                    && System.nanoTime() - lastProgressNanos >= TimeUnit.MILLISECONDS.toNanos(endpoint.getHeartbeatInterval())) {
+                // only filtered tables changed: remember we are past it, now and then
+                advance(sink, after);
+            }
+        } else if (m instanceof PgMessage.LogicalMessage lm) {
+            LOG.debug("{}: logical decoding message prefix={} ({} bytes) at {}", endpoint.getEndpointBaseUri(),
+                    lm.prefix(), lm.content().length, Lsn.format(lm.lsn()));
+        }
+    }
+
+    private void inTransaction(PgMessage m) {
+        if (txn == null) {
+            throw new IllegalStateException("Change outside a transaction from the decoding plugin: " + m);
+        }
+    }
+
+    private void emit(ChangeEventSink<PgPosition> sink, PgRelation rel, Operation op, Map<String, Object> before,
+            Map<String, Object> after, PgMessage.Row row) throws Exception {
+        PgPosition position = new PgPosition(txn.commitLsn(), rowsInTxn);
+        SourceInfo source = SourceInfo.builder()
+                .connector("postgres")
+                .name(endpoint.getName())
+                .db(endpoint.getDatabase())
+                .schema(rel.schema())
+                .table(rel.table())
+                .tsMs(PgMessage.epochMillis(txn.commitTimeMicros()))
+                .position(Lsn.format(txn.commitLsn()))
+                .extra("txId", txn.xid())
+                .extra("lsn", row == null || row.lsn() == 0 ? null : Lsn.format(row.lsn()))
+                .build();
+        ChangeEvent.Builder b = ChangeEvent.builder().op(op).before(before).after(after).source(source)
+                .key(key(rel, op == Operation.DELETE ? before : after)).position(position);
+        if (row != null) {
+            row.unchanged().forEach(b::unchangedColumn);
+        }
+        sink.emit(b.build());
+        emittedInTxn = true;
+        lastPosition = position;
+        lastProgressNanos = System.nanoTime();
+    }
+
+    private static Map<String, Object> key(PgRelation rel, Map<String, Object> row) {
+        if (row == null || rel.keyColumns().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> key = new LinkedHashMap<>();
+        for (String k : rel.keyColumns()) {
+            key.put(k, row.get(k));
+        }
+        return key;
+    }
+
+    /**
+     * Between transactions and with nothing to read, everything the server decoded up to its last keepalive
+     * was delivered: move the stored position (and so the slot) there, so WAL written for other tables or
+     * databases does not pile up while the captured tables are idle.
+     */
+    private void heartbeat(ChangeEventSink<PgPosition> sink) {
+        long every = endpoint.getHeartbeatInterval();
+        if (every <= 0 || txn != null
+                || System.nanoTime() - lastProgressNanos < TimeUnit.MILLISECONDS.toNanos(every)) {
+            return;
+        }
+        long server = stream.getLastReceiveLSN().asLong();
+        if (server != 0 && Long.compareUnsigned(server, lastPosition.lsn()) > 0) {
+            advance(sink, PgPosition.at(server));
+        } else {
+            lastProgressNanos = System.nanoTime();
+        }
+    }
+
+    private void advance(ChangeEventSink<PgPosition> sink, PgPosition p) {
+        sink.advance(p);
+        lastPosition = p;
+        lastProgressNanos = System.nanoTime();
+    }
+
+    @Override
+    public void positionStored(PgPosition position) {
+        storedLsn.accumulateAndGet(position.lsn(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+    }
+
+    /** Confirms to the server what is stored, never more: the server discards WAL up to the confirmed LSN. */
+    private void sendAcks() {
+        long s = storedLsn.get();
+        if (s != 0 && Long.compareUnsigned(s, ackedLsn) > 0) {
+            LogSequenceNumber lsn = LogSequenceNumber.valueOf(s);
+            stream.setFlushedLSN(lsn);
+            stream.setAppliedLSN(lsn);
+            ackedLsn = s;
+        }
+    }
+
+    private void finalStatus() {
+        try {
+            if (stream != null && !stream.isClosed()) {
+                sendAcks();
+                stream.forceUpdateStatus();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Final status update to the server failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = streamThread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                // let the stream thread leave its loop and send the last confirmed position itself
+                streamDone.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeConnections();
+    }
+
+    private synchronized void closeConnections() {
+        closeQuietly(stream);
+        stream = null;
+        closeQuietly(replication);
+        replication = null;
+        closeQuietly(jdbc);
+        jdbc = null;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("Closing {} failed", c, e);
+            }
+        }
+    }
+}
