@@ -43,10 +43,22 @@ public final class SandboxPostgres implements AutoCloseable {
 
     /** Starts a server on {@code port}, or on a free one when {@code port} is 0. */
     public static SandboxPostgres start(int port) {
+        return start(port, java.util.Map.of());
+    }
+
+    /**
+     * Starts a server on a free port with {@code settings} replacing the defaults, e.g.
+     * {@code wal_level=replica} to show a server that cannot decode logically.
+     */
+    public static SandboxPostgres start(java.util.Map<String, String> settings) {
+        return start(0, settings);
+    }
+
+    private static SandboxPostgres start(int port, java.util.Map<String, String> settings) {
         Path socketDir = null;
         try {
             socketDir = Files.createTempDirectory("dblog-pg-sock");
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(port > 0 ? port : freePort())
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "20")
@@ -58,8 +70,9 @@ public final class SandboxPostgres implements AutoCloseable {
                     // zonky turns it off; logical decoding only reads flushed WAL, so a commit would reach a
                     // reader only after the WAL writer's next round. fsync stays off, so this costs little.
                     .setServerConfig("synchronous_commit", "on")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres pg = builder.start();
             return new SandboxPostgres(pg, socketDir);
         } catch (IOException e) {
             deleteQuietly(socketDir);
