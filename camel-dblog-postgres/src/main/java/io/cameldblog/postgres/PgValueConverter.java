@@ -56,6 +56,11 @@ class PgValueConverter {
     }
 
     private Object convert(int oid, String text) {
+        if (SPECIAL_VALUES.contains(text)) {
+            // numeric/float NaN and ±Infinity, date/timestamp ±infinity: no exact Java value of the column's type
+            return oid == NUMERIC || oid == FLOAT4 || oid == FLOAT8 ? Double.valueOf(text.replace("infinity",
+                    "Infinity")) : text;
+        }
         switch (oid) {
             case BOOL:
                 return "t".equals(text) || "true".equals(text);
@@ -109,6 +114,9 @@ class PgValueConverter {
                 return byCatalogue(oid, text);
         }
     }
+
+    private static final java.util.Set<String> SPECIAL_VALUES = java.util.Set.of("NaN", "Infinity", "-Infinity",
+            "infinity", "-infinity");
 
     private Object byCatalogue(int oid, String text) {
         PgTypeRegistry.PgType t = types.lookup(oid);

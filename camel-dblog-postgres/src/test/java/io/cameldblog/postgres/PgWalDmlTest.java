@@ -122,6 +122,18 @@ class PgWalDmlTest extends CamelTestSupport {
     }
 
     @Test
+    void specialValuesWithoutAnExactJavaValueArriveInsteadOfStoppingTheStream() {
+        sql(pg, DB, "INSERT INTO all_types (id, num, f8, d, ts, tstz) VALUES (2, 'NaN', '-Infinity', 'infinity',"
+                    + " '-infinity', 'infinity')");
+        Map<String, Object> a = events(1).get(0).after();
+        assertThat((Double) a.get("num")).isNaN();
+        assertThat(a.get("f8")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(a.get("d")).isEqualTo("infinity");
+        assertThat(a.get("ts")).isEqualTo("-infinity");
+        assertThat(a.get("tstz")).isEqualTo("infinity");
+    }
+
+    @Test
     void headersAndPositionsOfAMultiRowTransaction() {
         transaction(pg, DB, "INSERT INTO items VALUES (1, 'a', 1)", "INSERT INTO other VALUES (1)",
                 "INSERT INTO items VALUES (2, 'b', 2)", "INSERT INTO items VALUES (3, 'c', 3)");
