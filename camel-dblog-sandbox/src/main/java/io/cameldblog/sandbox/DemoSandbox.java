@@ -20,6 +20,7 @@ public final class DemoSandbox implements AutoCloseable {
     private final SandboxMariaDb mariaDb;
     private final SandboxBroker broker;
     private final SandboxZooKeeper zooKeeper;
+    private final SandboxPostgres postgres;
     private final long workloadPeriodMillis;
     private DemoWorkload workload;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -35,6 +36,11 @@ public final class DemoSandbox implements AutoCloseable {
             DemoWorkload.createTables(mariaDb);
             broker = SandboxBroker.start();
             zooKeeper = SandboxZooKeeper.startIn(dir.resolve("zookeeper"));
+            postgres = SandboxPostgres.startIn(dir.resolve("postgres"));
+            if (!databaseExists(postgres, "billing")) {
+                postgres.createDatabase("billing");
+            }
+            DemoWorkload.createTables(postgres);
         } catch (RuntimeException e) {
             mariaDb.close();
             throw e;
@@ -50,20 +56,37 @@ public final class DemoSandbox implements AutoCloseable {
         properties.put("broker.enabled", "true");
         properties.put("broker.url", broker.url());
         properties.put("dblog.zookeeper", zooKeeper.connectString());
+        properties.put("pg.enabled", "true");
+        properties.put("pg.host", postgres.host());
+        properties.put("pg.port", String.valueOf(postgres.port()));
+        properties.put("pg.database", "billing");
+        properties.put("pg.username", postgres.user());
+        properties.put("pg.password", postgres.password());
+        properties.put("pg.startPosition", "earliest");
         properties.put("replica.url", mariaDb.jdbcUrl("replica"));
         properties.put("replica.username", "root");
         properties.put("replica.password", "");
         LOG.info("Sandbox MariaDB on {}:{} (data in {})", mariaDb.host(), mariaDb.port(), dir);
         LOG.info("Sandbox broker (ActiveMQ Artemis) on {}", broker.url());
         LOG.info("Sandbox ZooKeeper on {} (positions under /camel-dblog/offsets)", zooKeeper.connectString());
+        LOG.info("Sandbox PostgreSQL on {}:{} (database billing)", postgres.host(), postgres.port());
     }
 
     /** Starts writing: call it once the routes run, so the demo shows changes arriving live. */
     public synchronized void startWorkload() {
         if (workload == null) {
-            workload = DemoWorkload.start(mariaDb, workloadPeriodMillis);
+            workload = DemoWorkload.start(mariaDb, postgres, workloadPeriodMillis);
             LOG.info("Sandbox workload: one transaction every {} ms on shop.orders and shop.customers",
                     workloadPeriodMillis);
+        }
+    }
+
+    private static boolean databaseExists(SandboxPostgres pg, String name) {
+        try (java.sql.Connection c = pg.connect("postgres"); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+            return rs.next();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -91,7 +114,11 @@ public final class DemoSandbox implements AutoCloseable {
                 try {
                     zooKeeper.close();
                 } finally {
-                    mariaDb.close();
+                    try {
+                        postgres.close();
+                    } finally {
+                        mariaDb.close();
+                    }
                 }
             }
         }

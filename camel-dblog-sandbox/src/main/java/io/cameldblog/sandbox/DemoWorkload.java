@@ -21,6 +21,7 @@ public final class DemoWorkload implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DemoWorkload.class);
 
     private final SandboxMariaDb db;
+    private final SandboxPostgres pg;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-workload");
         t.setDaemon(true);
@@ -28,8 +29,9 @@ public final class DemoWorkload implements AutoCloseable {
     });
     private long nextId;
 
-    private DemoWorkload(SandboxMariaDb db) {
+    private DemoWorkload(SandboxMariaDb db, SandboxPostgres pg) {
         this.db = db;
+        this.pg = pg;
     }
 
     /** Creates the demo tables when missing. */
@@ -43,10 +45,26 @@ public final class DemoWorkload implements AutoCloseable {
                                                          + " (3, 'Edsger', 'Austin')");
     }
 
-    /** Starts writing every {@code periodMillis} to the tables of {@link #createTables(SandboxMariaDb)}. */
-    public static DemoWorkload start(SandboxMariaDb db, long periodMillis) {
+    /** Creates the PostgreSQL demo table when missing: invoices in database {@code billing}. */
+    public static void createTables(SandboxPostgres pg) {
+        try (Connection c = pg.connect("billing"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS invoices (id bigint PRIMARY KEY, order_id bigint, amount numeric(10,2),"
+                      + " issued timestamptz, paid boolean)");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts writing every {@code periodMillis} to the tables of {@link #createTables(SandboxMariaDb)} and, when
+     * {@code pg} is given, an invoice per order into PostgreSQL (same ids, so both streams can be checked).
+     */
+    public static DemoWorkload start(SandboxMariaDb db, SandboxPostgres pg, long periodMillis) {
         createTables(db);
-        DemoWorkload workload = new DemoWorkload(db);
+        if (pg != null) {
+            createTables(pg);
+        }
+        DemoWorkload workload = new DemoWorkload(db, pg);
         workload.nextId = workload.maxOrderId() + 1;
         workload.scheduler.scheduleWithFixedDelay(workload::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         return workload;
@@ -72,9 +90,25 @@ public final class DemoWorkload implements AutoCloseable {
             } else {
                 db.executeInTransaction(insert(id), "UPDATE shop.orders SET status = 'paid' WHERE id = " + (id - 3));
             }
+            if (pg != null) {
+                invoice(id);
+            }
             nextId = id + 1;
         } catch (RuntimeException e) {
             LOG.warn("Sandbox workload: order {} not written: {}", id, e.getMessage());
+        }
+    }
+
+    /** The invoice of order {@code id}: written once (a retry after a failure finds it there). */
+    private void invoice(long id) {
+        try (Connection c = pg.connect("billing"); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO invoices VALUES (" + id + ", " + id + ", " + (id % 97) + ".50, now(), false)"
+                      + " ON CONFLICT (id) DO NOTHING");
+            s.execute("UPDATE invoices SET paid = true WHERE id = " + (id - 2));
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

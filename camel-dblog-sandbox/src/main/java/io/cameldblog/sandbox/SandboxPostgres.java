@@ -54,7 +54,16 @@ public final class SandboxPostgres implements AutoCloseable {
         return start(0, settings);
     }
 
+    /** Starts a server whose cluster (tables, WAL, slots) stays in {@code dir} across restarts. */
+    public static SandboxPostgres startIn(Path dir) {
+        return start(0, java.util.Map.of(), dir);
+    }
+
     private static SandboxPostgres start(int port, java.util.Map<String, String> settings) {
+        return start(port, settings, null);
+    }
+
+    private static SandboxPostgres start(int port, java.util.Map<String, String> settings, Path dataDir) {
         Path socketDir = null;
         try {
             socketDir = Files.createTempDirectory("dblog-pg-sock");
@@ -72,6 +81,10 @@ public final class SandboxPostgres implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60));
             settings.forEach(builder::setServerConfig);
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+            }
             EmbeddedPostgres pg = builder.start();
             return new SandboxPostgres(pg, socketDir);
         } catch (IOException e) {

@@ -131,6 +131,13 @@ class SandboxAppIT {
             contiguous.add(id);
         }
         assertThat(acrossRestarts).as("every order once, in order, across the restart").isEqualTo(contiguous);
+
+        // PostgreSQL: an invoice per order, each once across the restart
+        Path invoices = dir.resolve("out/pg-billing.jsonl");
+        List<Long> invoiceIds = insertedIds(invoices, "invoices");
+        assertThat(invoiceIds).hasSizeGreaterThan(20);
+        assertThat(invoiceIds).as("every invoice once, in order, across the restart")
+                .isEqualTo(contiguous.subList(0, invoiceIds.size()));
     }
 
     private Process startApp(Path log) throws IOException {
@@ -171,8 +178,12 @@ class SandboxAppIT {
         return m.find() ? m.group(1) : null;
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Long> insertedOrderIds(Path jsonl) throws IOException {
+        return insertedIds(jsonl, "orders");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> insertedIds(Path jsonl, String table) throws IOException {
         List<Long> ids = new ArrayList<>();
         if (!Files.exists(jsonl)) {
             return ids;
@@ -183,7 +194,7 @@ class SandboxAppIT {
             }
             Map<String, Object> event = ChangeEventJson.parseObject(line);
             Map<String, Object> source = (Map<String, Object>) event.get("source");
-            if ("c".equals(event.get("op")) && "orders".equals(source.get("table"))) {
+            if ("c".equals(event.get("op")) && table.equals(source.get("table"))) {
                 ids.add(((Number) ((Map<String, Object>) event.get("after")).get("id")).longValue());
             }
         }
