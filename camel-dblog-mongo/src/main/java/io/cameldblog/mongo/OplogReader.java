@@ -1,0 +1,206 @@
+package io.cameldblog.mongo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import com.mongodb.CursorType;
+import com.mongodb.MongoException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.StartPosition;
+import io.cameldblog.core.TableFilter;
+import io.cameldblog.core.consumer.ChangeEventSink;
+import io.cameldblog.core.consumer.ChangeLogReader;
+import org.bson.BsonTimestamp;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows {@code local.oplog.rs} as a secondary does: a tailable, awaiting cursor from the position's timestamp,
+ * and when the cursor dies (the oplog was empty, the server killed it, or the server does not keep tailable
+ * cursors open) a new query from the last timestamp after {@code pollInterval}.
+ */
+final class OplogReader implements ChangeLogReader<OplogPosition> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OplogReader.class);
+
+    private final MongoOplogEndpoint endpoint;
+    private final OplogEntryMapper mapper;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private MongoClient client;
+    private MongoCollection<Document> oplog;
+    private OplogPosition next;
+    private long lastAdvance;
+    private volatile MongoCursor<Document> cursor;
+
+    OplogReader(MongoOplogEndpoint endpoint) {
+        this.endpoint = endpoint;
+        this.mapper = new OplogEntryMapper(endpoint.getName());
+    }
+
+    @Override
+    public void open(StartPosition<OplogPosition> start) throws Exception {
+        client = MongoClients.create(endpoint.getConnectionString());
+        List<String> localCollections = new ArrayList<>();
+        try {
+            client.getDatabase("local").listCollectionNames().into(localCollections);
+        } catch (MongoSecurityException e) {
+            throw new DbLogConfigurationException("MongoDB refused the credentials of the connection string: "
+                                                  + e.getMessage(),
+                    "check the user and password in connectionString; the user needs read on the local database"
+                                                                    + " (role clusterMonitor or read@local).",
+                    e);
+        }
+        if (!localCollections.contains("oplog.rs")) {
+            throw new DbLogConfigurationException("The MongoDB server has no oplog (local.oplog.rs): it is not a"
+                                                  + " member of a replica set.",
+                    "start mongod with --replSet <name> and run rs.initiate() (a single-member replica set is"
+                                                                   + " enough), then connect to a member.");
+        }
+        oplog = client.getDatabase("local").getCollection("oplog.rs");
+        next = resolve(start);
+        LOG.info("{} reads the oplog from {}", endpoint.getEndpointBaseUri(), next);
+    }
+
+    private OplogPosition resolve(StartPosition<OplogPosition> start) {
+        Document oldest = oplog.find().sort(Sorts.ascending("$natural")).limit(1).first();
+        Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1).first();
+        switch (start.kind()) {
+            case LATEST:
+                return newest == null ? new OplogPosition(0, 0, 0) : positionOf(newest, OplogPosition.ALL_OPS);
+            case EARLIEST:
+                return oldest == null ? new OplogPosition(0, 0, 0) : positionOf(oldest, 0);
+            default:
+                OplogPosition p = start.position();
+                if (oldest != null && Long.compareUnsigned(timestamp(oldest).getValue(), p.timestampValue()) > 0) {
+                    throw new DbLogConfigurationException(
+                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
+                                                          + endpoint.getName() + "' is older than the oldest oplog entry ("
+                                                          + timestampText(timestamp(oldest))
+                                                          + "): the changes in between are gone.",
+                            "re-sync the target, then start from startPosition=latest after removing the stored"
+                                                                                            + " position; give the oplog more room (replSetResizeOplog) to avoid it.");
+                }
+                return p;
+        }
+    }
+
+    @Override
+    public void stream(ChangeEventSink<OplogPosition> sink) throws Exception {
+        Bson namespaces = namespaceFilter(endpoint.getTableFilter());
+        while (closed.getCount() > 0) {
+            Bson query = Filters.gte("ts", new BsonTimestamp(next.timestampValue()));
+            if (namespaces != null) {
+                query = Filters.and(query, namespaces);
+            }
+            try (MongoCursor<Document> c = oplog.find(query).sort(Sorts.ascending("$natural"))
+                    .cursorType(CursorType.TailableAwait).maxAwaitTime(1, TimeUnit.SECONDS).iterator()) {
+                cursor = c;
+                while (closed.getCount() > 0 && c.hasNext()) {
+                    handle(c.next(), sink);
+                }
+            } catch (MongoException e) {
+                if (closed.getCount() == 0) {
+                    return;
+                }
+                throw e;
+            } finally {
+                cursor = null;
+            }
+            // the cursor died: query again from the last timestamp, as a secondary does
+            if (closed.await(endpoint.getPollInterval(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
+    }
+
+    private void handle(Document entry, ChangeEventSink<OplogPosition> sink) throws Exception {
+        BsonTimestamp ts = timestamp(entry);
+        int skip = 0;
+        if (ts.getValue() == next.timestampValue()) {
+            skip = next.opsDone();
+        } else if (Long.compareUnsigned(ts.getValue(), next.timestampValue()) < 0) {
+            return;
+        }
+        List<Document> ops = OplogEntryMapper.operations(entry);
+        boolean emitted = false;
+        for (int i = skip; i < ops.size(); i++) {
+            OplogPosition position = new OplogPosition(ts.getTime(), ts.getInc(), i + 1);
+            Document op = ops.get(i);
+            String ns = op.getString("ns");
+            ChangeEvent event = ns != null && endpoint.getTableFilter().matches(ns)
+                    ? mapper.toEvent(entry, op, position) : null;
+            next = position;
+            if (event != null) {
+                sink.emit(event);
+                emitted = true;
+            }
+        }
+        next = positionOf(entry, OplogPosition.ALL_OPS);
+        long now = System.currentTimeMillis();
+        // entries of other namespaces move the stored position too, at most once a second
+        if (!emitted && skip < ops.size() && now - lastAdvance >= 1000) {
+            lastAdvance = now;
+            sink.advance(new OplogPosition(ts.getTime(), ts.getInc(), ops.size()));
+        }
+    }
+
+    /** The namespaces to read, pushed into the query; commands stay in (an applyOps may hold captured changes). */
+    static Bson namespaceFilter(TableFilter filter) {
+        if (filter.includes().isEmpty()) {
+            return null;
+        }
+        StringBuilder regex = new StringBuilder("^(?:");
+        for (int i = 0; i < filter.includes().size(); i++) {
+            regex.append(i == 0 ? "" : "|").append(filter.includes().get(i).pattern());
+        }
+        regex.append(")$");
+        return Filters.or(Filters.regex("ns", Pattern.compile(regex.toString())), Filters.eq("op", "c"));
+    }
+
+    private static OplogPosition positionOf(Document entry, int opsDone) {
+        BsonTimestamp ts = timestamp(entry);
+        return new OplogPosition(ts.getTime(), ts.getInc(), opsDone);
+    }
+
+    private static BsonTimestamp timestamp(Document entry) {
+        Object ts = entry.get("ts");
+        if (ts instanceof BsonTimestamp t) {
+            return t;
+        }
+        throw new IllegalStateException("oplog entry without a timestamp: " + entry.toJson());
+    }
+
+    private static String timestampText(BsonTimestamp ts) {
+        return Integer.toUnsignedString(ts.getTime()) + ":" + Integer.toUnsignedString(ts.getInc());
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        MongoCursor<Document> c = cursor;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing the oplog cursor failed", e);
+            }
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+}
