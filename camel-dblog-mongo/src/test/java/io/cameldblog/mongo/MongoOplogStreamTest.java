@@ -81,7 +81,13 @@ class MongoOplogStreamTest {
     }
 
     static String endpoint(String name, String options) {
-        return "mongooplog:" + name + "?connectionString=" + uri + "&pollInterval=50" + (options.isEmpty() ? "" : "&" + options);
+        return endpoint(uri, name, options);
+    }
+
+    /** RAW(): a real connection string has its own query part ({@code ?replicaSet=rs0}). */
+    static String endpoint(String connectionString, String name, String options) {
+        return "mongooplog:" + name + "?connectionString=RAW(" + connectionString + ")&pollInterval=50"
+               + (options.isEmpty() ? "" : "&" + options);
     }
 
     @Test

@@ -1,0 +1,108 @@
+package io.cameldblog.mongo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.sandbox.SandboxMongo;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.util.ObjectHelper;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** A resumable route continues after its last processed document; a position the oplog no longer has fails. */
+class MongoOplogResumeTest {
+
+    static SandboxMongo standIn;
+    static String uri;
+    static MongoClient client;
+
+    @TempDir
+    Path offsets;
+
+    @BeforeAll
+    static void startServer() {
+        String real = System.getenv("DBLOG_MONGO_URI");
+        if (real != null && !real.isBlank()) {
+            uri = real;
+        } else {
+            standIn = SandboxMongo.start();
+            uri = standIn.connectionString();
+        }
+        client = MongoClients.create(uri);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        if (standIn != null) {
+            standIn.close();
+        }
+    }
+
+    private CamelContext run(String options, List<Object> ids) throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(MongoOplogStreamTest.endpoint(uri, "resumed", "includeNamespaces=shop\\.resumed" + options))
+                        .resumable(new FileResumeStrategy(offsets))
+                        .process(e -> ids.add(e.getMessage().getBody(ChangeEvent.class).after().get("_id")));
+            }
+        });
+        context.start();
+        return context;
+    }
+
+    @Test
+    void restartContinuesAfterTheLastProcessedDocumentExactlyOnce() throws Exception {
+        MongoCollection<Document> docs = client.getDatabase("shop").getCollection("resumed");
+        List<Object> first = new CopyOnWriteArrayList<>();
+        CamelContext one = run("", first);
+        for (int i = 1; i <= 5; i++) {
+            docs.insertOne(new Document("_id", i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> first.size() >= 5);
+        one.stop();
+
+        for (int i = 6; i <= 8; i++) {
+            docs.insertOne(new Document("_id", i));
+        }
+        List<Object> second = new CopyOnWriteArrayList<>();
+        CamelContext two = run("", second);
+        docs.insertOne(new Document("_id", 9));
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(9));
+        two.stop();
+
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(all).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void aPositionOlderThanTheOldestOplogEntryIsAnErrorNotASilentSkip() {
+        client.getDatabase("shop").getCollection("resumed_old").insertOne(new Document("_id", 1));
+        assertThatThrownBy(() -> run("&startPosition=1:1", new ArrayList<>()))
+                .satisfies(e -> assertThat(ObjectHelper.getException(DbLogConfigurationException.class, e))
+                        .isNotNull()
+                        .hasMessageContaining("older than the oldest oplog entry")
+                        .hasMessageContaining("Fix: re-sync the target"));
+    }
+}
