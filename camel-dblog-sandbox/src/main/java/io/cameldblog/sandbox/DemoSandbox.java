@@ -21,6 +21,7 @@ public final class DemoSandbox implements AutoCloseable {
     private final SandboxBroker broker;
     private final SandboxZooKeeper zooKeeper;
     private final SandboxPostgres postgres;
+    private final SandboxMongo mongo;
     private final long workloadPeriodMillis;
     private DemoWorkload workload;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -41,6 +42,8 @@ public final class DemoSandbox implements AutoCloseable {
                 postgres.createDatabase("billing");
             }
             DemoWorkload.createTables(postgres);
+            // in memory: the stand-in's file backend does not keep the oplog in insertion order
+            mongo = SandboxMongo.start();
         } catch (RuntimeException e) {
             mariaDb.close();
             throw e;
@@ -63,6 +66,11 @@ public final class DemoSandbox implements AutoCloseable {
         properties.put("pg.username", postgres.user());
         properties.put("pg.password", postgres.password());
         properties.put("pg.startPosition", "earliest");
+        properties.put("mongo.enabled", "true");
+        properties.put("mongo.uri", mongo.connectionString());
+        properties.put("mongo.startPosition", "earliest");
+        // the stand-in starts empty each time (a new oplog): a new stream name, so no stale position applies
+        properties.put("mongo.stream", "reviews-" + System.currentTimeMillis());
         properties.put("replica.url", mariaDb.jdbcUrl("replica"));
         properties.put("replica.username", "root");
         properties.put("replica.password", "");
@@ -70,12 +78,14 @@ public final class DemoSandbox implements AutoCloseable {
         LOG.info("Sandbox broker (ActiveMQ Artemis) on {}", broker.url());
         LOG.info("Sandbox ZooKeeper on {} (positions under /camel-dblog/offsets)", zooKeeper.connectString());
         LOG.info("Sandbox PostgreSQL on {}:{} (database billing)", postgres.host(), postgres.port());
+        LOG.info("Sandbox MongoDB stand-in (mongo-java-server in memory, not a real mongod; empty at each start) on {}",
+                mongo.connectionString());
     }
 
     /** Starts writing: call it once the routes run, so the demo shows changes arriving live. */
     public synchronized void startWorkload() {
         if (workload == null) {
-            workload = DemoWorkload.start(mariaDb, postgres, workloadPeriodMillis);
+            workload = DemoWorkload.start(mariaDb, postgres, mongo, workloadPeriodMillis);
             LOG.info("Sandbox workload: one transaction every {} ms on shop.orders and shop.customers",
                     workloadPeriodMillis);
         }
@@ -116,6 +126,7 @@ public final class DemoSandbox implements AutoCloseable {
                 } finally {
                     try {
                         postgres.close();
+                        mongo.close();
                     } finally {
                         mariaDb.close();
                     }

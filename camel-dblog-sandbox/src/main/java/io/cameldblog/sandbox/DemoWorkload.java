@@ -22,6 +22,7 @@ public final class DemoWorkload implements AutoCloseable {
 
     private final SandboxMariaDb db;
     private final SandboxPostgres pg;
+    private final com.mongodb.client.MongoClient mongo;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sandbox-workload");
         t.setDaemon(true);
@@ -29,9 +30,10 @@ public final class DemoWorkload implements AutoCloseable {
     });
     private long nextId;
 
-    private DemoWorkload(SandboxMariaDb db, SandboxPostgres pg) {
+    private DemoWorkload(SandboxMariaDb db, SandboxPostgres pg, SandboxMongo mongo) {
         this.db = db;
         this.pg = pg;
+        this.mongo = mongo == null ? null : com.mongodb.client.MongoClients.create(mongo.connectionString());
     }
 
     /** Creates the demo tables when missing. */
@@ -59,12 +61,12 @@ public final class DemoWorkload implements AutoCloseable {
      * Starts writing every {@code periodMillis} to the tables of {@link #createTables(SandboxMariaDb)} and, when
      * {@code pg} is given, an invoice per order into PostgreSQL (same ids, so both streams can be checked).
      */
-    public static DemoWorkload start(SandboxMariaDb db, SandboxPostgres pg, long periodMillis) {
+    public static DemoWorkload start(SandboxMariaDb db, SandboxPostgres pg, SandboxMongo mongo, long periodMillis) {
         createTables(db);
         if (pg != null) {
             createTables(pg);
         }
-        DemoWorkload workload = new DemoWorkload(db, pg);
+        DemoWorkload workload = new DemoWorkload(db, pg, mongo);
         workload.nextId = workload.maxOrderId() + 1;
         workload.scheduler.scheduleWithFixedDelay(workload::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
         return workload;
@@ -93,6 +95,9 @@ public final class DemoWorkload implements AutoCloseable {
             if (pg != null) {
                 invoice(id);
             }
+            if (mongo != null) {
+                review(id);
+            }
             nextId = id + 1;
         } catch (RuntimeException e) {
             LOG.warn("Sandbox workload: order {} not written: {}", id, e.getMessage());
@@ -112,6 +117,19 @@ public final class DemoWorkload implements AutoCloseable {
         }
     }
 
+    /** A product review document per order in the MongoDB stand-in (database shop, collection reviews). */
+    private void review(long id) {
+        var reviews = mongo.getDatabase("shop").getCollection("reviews");
+        reviews.replaceOne(new org.bson.Document("_id", id), new org.bson.Document("order", id)
+                .append("stars", (int) (1 + id % 5)).append("text", "review of order " + id)
+                .append("author", new org.bson.Document("customer", 1 + id % 3)),
+                new com.mongodb.client.model.ReplaceOptions().upsert(true));
+        if (id > 1) {
+            reviews.updateOne(new org.bson.Document("_id", id - 1),
+                    new org.bson.Document("$set", new org.bson.Document("helpful", id % 7)));
+        }
+    }
+
     private static String insert(long id) {
         return "INSERT INTO shop.orders VALUES (" + id + ", " + (1 + id % 3) + ", 'SKU-" + id + "', "
                + (id % 97) + "." + (id % 100 < 10 ? "0" : "") + (id % 100) + ", 'new', NOW(6))";
@@ -120,6 +138,9 @@ public final class DemoWorkload implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdown();
+        if (mongo != null) {
+            mongo.close();
+        }
         try {
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

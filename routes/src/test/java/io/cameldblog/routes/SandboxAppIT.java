@@ -132,6 +132,12 @@ class SandboxAppIT {
         }
         assertThat(acrossRestarts).as("every order once, in order, across the restart").isEqualTo(contiguous);
 
+        // MongoDB stand-in (in memory, empty at each start): reviews arrive, none twice
+        Map<Long, Long> reviews = new java.util.HashMap<>();
+        insertedIds(dir.resolve("out/mongo-reviews.jsonl"), "reviews").forEach(id -> reviews.merge(id, 1L, Long::sum));
+        assertThat(reviews).hasSizeGreaterThan(20);
+        assertThat(reviews.values()).as("no review twice").allMatch(c -> c == 1);
+
         // PostgreSQL: an invoice per order, each once across the restart
         Path invoices = dir.resolve("out/pg-billing.jsonl");
         List<Long> invoiceIds = insertedIds(invoices, "invoices");
@@ -195,7 +201,8 @@ class SandboxAppIT {
             Map<String, Object> event = ChangeEventJson.parseObject(line);
             Map<String, Object> source = (Map<String, Object>) event.get("source");
             if ("c".equals(event.get("op")) && table.equals(source.get("table"))) {
-                ids.add(((Number) ((Map<String, Object>) event.get("after")).get("id")).longValue());
+                Map<String, Object> after = (Map<String, Object>) event.get("after");
+                ids.add(((Number) after.getOrDefault("id", after.get("_id"))).longValue());
             }
         }
         return ids;
