@@ -12,6 +12,8 @@ import org.apache.camel.support.resume.Resumables;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +99,35 @@ class ZooKeeperResumeStrategyTest {
         strategy.setConnectionTimeoutMillis(1000);
         assertThatThrownBy(strategy::start).hasStackTraceContaining("Cannot reach ZooKeeper 127.0.0.1:" + closed)
                 .hasStackTraceContaining("Fix: check connectString");
+    }
+
+    @Test
+    void aThreeNodeEnsembleLosingOneNodeKeepsStoringEveryPosition() throws Exception {
+        try (TestingCluster cluster = new TestingCluster(3)) {
+            cluster.start();
+            ZooKeeperResumeStrategy strategy = new ZooKeeperResumeStrategy(cluster.getConnectString());
+            strategy.setConnectionTimeoutMillis(5_000);
+            strategy.start();
+            strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 1, 0)));
+
+            InstanceSpec lost = cluster.getInstances().iterator().next();
+            assertThat(cluster.killServer(lost)).isTrue();
+            // the client fails over to another member: positions keep being stored, none waits for long
+            for (int pos = 2; pos <= 20; pos++) {
+                strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                strategy.flush();
+                return strategy.unstoredPositions().isEmpty();
+            });
+            strategy.stop();
+
+            ZooKeeperResumeStrategy reader = new ZooKeeperResumeStrategy(cluster.getConnectString());
+            reader.start();
+            reader.loadCache();
+            assertThat(reader.getAdapter(DbLogResumeAdapter.class).storedPosition("orders").orElseThrow())
+                    .containsEntry("pos", 20);
+            reader.stop();
+        }
     }
 }
