@@ -25,14 +25,18 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "collection": target.setCollection(property(camelContext, java.lang.String.class, value)); return true;
         case "connectionstring":
         case "connectionString": target.setConnectionString(property(camelContext, java.lang.String.class, value)); return true;
+        case "database": target.setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "excludetables":
         case "excludeTables": target.setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "fulldocument":
+        case "fullDocument": target.setFullDocument(property(camelContext, java.lang.String.class, value)); return true;
         case "includenamespaces":
         case "includeNamespaces": target.setIncludeNamespaces(property(camelContext, java.lang.String.class, value)); return true;
         case "includetables":
@@ -55,14 +59,18 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "collection": return java.lang.String.class;
         case "connectionstring":
         case "connectionString": return java.lang.String.class;
+        case "database": return java.lang.String.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "excludetables":
         case "excludeTables": return java.lang.String.class;
+        case "fulldocument":
+        case "fullDocument": return java.lang.String.class;
         case "includenamespaces":
         case "includeNamespaces": return java.lang.String.class;
         case "includetables":
@@ -86,14 +94,18 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "collection": return target.getCollection();
         case "connectionstring":
         case "connectionString": return target.getConnectionString();
+        case "database": return target.getDatabase();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "excludetables":
         case "excludeTables": return target.getExcludeTables();
+        case "fulldocument":
+        case "fullDocument": return target.getFullDocument();
         case "includenamespaces":
         case "includeNamespaces": return target.getIncludeNamespaces();
         case "includetables":

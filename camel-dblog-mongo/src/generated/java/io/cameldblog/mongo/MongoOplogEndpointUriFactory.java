@@ -23,12 +23,15 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(13);
+        Set<String> props = new HashSet<>(16);
         props.add("bridgeErrorHandler");
+        props.add("collection");
         props.add("connectionString");
+        props.add("database");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("excludeTables");
+        props.add("fullDocument");
         props.add("includeNamespaces");
         props.add("includeTables");
         props.add("maxReconnectDelay");

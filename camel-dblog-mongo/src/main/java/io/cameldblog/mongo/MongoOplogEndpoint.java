@@ -14,23 +14,36 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 
 /**
- * Streams document changes from a MongoDB replica set's oplog ({@code local.oplog.rs}). Needs a replica set
- * member (a single-member set is enough) and a user that may read the {@code local} database.
+ * Streams document changes from a MongoDB replica set: by tailing its oplog ({@code local.oplog.rs}, the default)
+ * or through a change stream. Needs a replica set member (a single-member set is enough) and a user that may read
+ * the {@code local} database (oplog) or watch the target (change stream).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "mongooplog", title = "MongoDB Oplog",
              syntax = "mongooplog:name", consumerOnly = true, remote = true,
              category = { Category.DATABASE }, headersClass = DbLogConstants.class)
-public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
+public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
 
     @UriParam(label = "common", description = "MongoDB connection string of the replica set, e.g."
                                               + " mongodb://user:password@host1,host2/?replicaSet=rs0")
     @Metadata(required = true, secret = true)
     private String connectionString;
 
-    @UriParam(label = "common", defaultValue = "oplog", enums = "oplog",
-              description = "How changes are read: oplog (tail local.oplog.rs as a secondary does). Change streams"
-                            + " (changeStream) are planned, not available yet")
+    @UriParam(label = "common", defaultValue = "oplog", enums = "oplog,changeStream",
+              description = "How changes are read: oplog (tail local.oplog.rs as a secondary does) or changeStream"
+                            + " (watch() on the collection, database or deployment; positions are resume tokens)")
     private String mode = "oplog";
+
+    @UriParam(label = "changeStream", description = "Database to watch in changeStream mode (none: the whole"
+                                                    + " deployment)")
+    private String database;
+
+    @UriParam(label = "changeStream", description = "Collection to watch in changeStream mode (needs database)")
+    private String collection;
+
+    @UriParam(label = "changeStream", defaultValue = "updateLookup", enums = "default,updateLookup,whenAvailable,required",
+              description = "changeStream mode: the full document of updates (updateLookup: as it is when read;"
+                            + " default: only the changed fields, as a patch)")
+    private String fullDocument = "updateLookup";
 
     @UriParam(label = "filter", description = "Alias of includeTables for MongoDB: comma-separated regular"
                                               + " expressions matched against db.collection; pushed into the oplog"
@@ -47,7 +60,7 @@ public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        DbLogConsumer<OplogPosition> consumer = new DbLogConsumer<>(this, processor);
+        DbLogConsumer<MongoPosition> consumer = new DbLogConsumer<>(this, processor);
         configureConsumer(consumer);
         return consumer;
     }
@@ -58,8 +71,12 @@ public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
     }
 
     @Override
-    public PositionCodec<OplogPosition> positionCodec() {
-        return OplogPositionCodec.INSTANCE;
+    public PositionCodec<MongoPosition> positionCodec() {
+        return new MongoPositionCodec(isChangeStream());
+    }
+
+    private boolean isChangeStream() {
+        return "changeStream".equals(mode);
     }
 
     @Override
@@ -68,8 +85,8 @@ public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
     }
 
     @Override
-    public ChangeLogReader<OplogPosition> createReader() {
-        return new OplogReader(this);
+    public ChangeLogReader<MongoPosition> createReader() {
+        return isChangeStream() ? new ChangeStreamReader(this) : new OplogReader(this);
     }
 
     @Override
@@ -79,9 +96,13 @@ public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
             throw new DbLogConfigurationException("mongooplog:" + getName() + " has no connectionString.",
                     "set connectionString to the replica set, e.g. mongodb://host1,host2/?replicaSet=rs0.");
         }
-        if (!"oplog".equals(mode)) {
-            throw new DbLogConfigurationException("Option mode=" + mode + " is not available.",
-                    "use mode=oplog (the default); change streams are not implemented in this version.");
+        if (!"oplog".equals(mode) && !"changeStream".equals(mode)) {
+            throw new DbLogConfigurationException("Option mode=" + mode + " is not a mode of mongooplog.",
+                    "use mode=oplog (the default) or mode=changeStream.");
+        }
+        if (collection != null && database == null) {
+            throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
+                    "add database=<name> to watch that collection.");
         }
     }
 
@@ -99,6 +120,30 @@ public class MongoOplogEndpoint extends DbLogEndpoint<OplogPosition> {
 
     public void setMode(String mode) {
         this.mode = mode;
+    }
+
+    public String getDatabase() {
+        return database;
+    }
+
+    public void setDatabase(String database) {
+        this.database = database;
+    }
+
+    public String getCollection() {
+        return collection;
+    }
+
+    public void setCollection(String collection) {
+        this.collection = collection;
+    }
+
+    public String getFullDocument() {
+        return fullDocument;
+    }
+
+    public void setFullDocument(String fullDocument) {
+        this.fullDocument = fullDocument;
     }
 
     public String getIncludeNamespaces() {

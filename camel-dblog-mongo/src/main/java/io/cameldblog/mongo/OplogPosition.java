@@ -3,14 +3,12 @@ package io.cameldblog.mongo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.cameldblog.core.LogPosition;
-
 /**
  * Where an oplog reader continues: the oplog entry's timestamp ({@code seconds:increment}) and how many of its
  * operations are processed (an {@code applyOps} transaction holds several). {@code opsDone} equal to the entry's
  * operation count means "the whole entry is done".
  */
-public final class OplogPosition implements LogPosition, Comparable<OplogPosition> {
+public final class OplogPosition implements MongoPosition, Comparable<OplogPosition> {
 
     /** "Past every operation of the entry": a started-from-latest reader skips that entry entirely. */
     public static final int ALL_OPS = Integer.MAX_VALUE;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * and when the cursor dies (the oplog was empty, the server killed it, or the server does not keep tailable
  * cursors open) a new query from the last timestamp after {@code pollInterval}.
  */
-final class OplogReader implements ChangeLogReader<OplogPosition> {
+final class OplogReader implements ChangeLogReader<MongoPosition> {
 
     private static final Logger LOG = LoggerFactory.getLogger(OplogReader.class);
 
@@ -52,7 +52,7 @@ final class OplogReader implements ChangeLogReader<OplogPosition> {
     }
 
     @Override
-    public void open(StartPosition<OplogPosition> start) throws Exception {
+    public void open(StartPosition<MongoPosition> start) throws Exception {
         client = MongoClients.create(endpoint.getConnectionString());
         List<String> localCollections = new ArrayList<>();
         try {
@@ -75,7 +75,7 @@ final class OplogReader implements ChangeLogReader<OplogPosition> {
         LOG.info("{} reads the oplog from {}", endpoint.getEndpointBaseUri(), next);
     }
 
-    private OplogPosition resolve(StartPosition<OplogPosition> start) {
+    private OplogPosition resolve(StartPosition<MongoPosition> start) {
         Document oldest = oplog.find().sort(Sorts.ascending("$natural")).limit(1).first();
         Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1).first();
         switch (start.kind()) {
@@ -84,7 +84,13 @@ final class OplogReader implements ChangeLogReader<OplogPosition> {
             case EARLIEST:
                 return oldest == null ? new OplogPosition(0, 0, 0) : positionOf(oldest, 0);
             default:
-                OplogPosition p = start.position();
+                if (!(start.position() instanceof OplogPosition p)) {
+                    throw new DbLogConfigurationException("The position " + start.position().text() + " of '"
+                                                          + endpoint.getName() + "' is a change-stream resume token,"
+                                                          + " but the endpoint reads the oplog.",
+                            "use mode=changeStream for this stream, or remove its stored position to start the"
+                                                                                        + " oplog from startPosition.");
+                }
                 if (oldest != null && Long.compareUnsigned(timestamp(oldest).getValue(), p.timestampValue()) > 0) {
                     throw new DbLogConfigurationException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
@@ -99,7 +105,7 @@ final class OplogReader implements ChangeLogReader<OplogPosition> {
     }
 
     @Override
-    public void stream(ChangeEventSink<OplogPosition> sink) throws Exception {
+    public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         Bson namespaces = namespaceFilter(endpoint.getTableFilter());
         while (closed.getCount() > 0) {
             Bson query = Filters.gte("ts", new BsonTimestamp(next.timestampValue()));
@@ -127,7 +133,7 @@ final class OplogReader implements ChangeLogReader<OplogPosition> {
         }
     }
 
-    private void handle(Document entry, ChangeEventSink<OplogPosition> sink) throws Exception {
+    private void handle(Document entry, ChangeEventSink<MongoPosition> sink) throws Exception {
         BsonTimestamp ts = timestamp(entry);
         int skip = 0;
         if (ts.getValue() == next.timestampValue()) {
