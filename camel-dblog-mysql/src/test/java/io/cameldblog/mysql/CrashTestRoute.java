@@ -8,7 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 
 import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.resume.ZooKeeperResumeStrategy;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -16,7 +18,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * The route {@link MysqlBinlogCrashTest} runs in a child JVM and kills with {@code kill -9}: every captured row's
  * id is appended to a file, positions are stored in files every {@code batchSize} processed rows.
  * <p>
- * Arguments: host port outFile offsetsDir batchSize.
+ * Arguments: host port outFile offsetsDir batchSize table [zooKeeperConnectString]: positions in ZooKeeper when the
+ * last is given, else in files.
  */
 public final class CrashTestRoute {
 
@@ -24,11 +27,12 @@ public final class CrashTestRoute {
     }
 
     public static void main(String[] args) throws Exception {
-        String uri = "mysqlbinlog:crash?host=" + args[0] + "&port=" + args[1] + "&username=dblog&password=dblog-secret"
-                     + "&includeTables=shop\\.crash&startPosition=earliest&reconnectDelay=100";
+        String uri = "mysqlbinlog:crash_" + args[5] + "?host=" + args[0] + "&port=" + args[1] + "&username=dblog&password=dblog-secret"
+                     + "&includeTables=shop\\." + args[5] + "&startPosition=earliest&reconnectDelay=100";
         FileChannel out = FileChannel.open(Path.of(args[2]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        FileResumeStrategy positions = new FileResumeStrategy(Path.of(args[3]));
+        BatchingResumeStrategy positions = args.length > 6 ? new ZooKeeperResumeStrategy(args[6])
+                : new FileResumeStrategy(Path.of(args[3]));
         positions.setBatchSize(Integer.parseInt(args[4]));
         DefaultCamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +39,13 @@ class MysqlBinlogCrashTest {
     @TempDir
     Path dir;
 
+    private TestingServer zooKeeper;
+    private String table;
+
     @BeforeAll
     static void startServer() {
         db = SandboxMariaDb.start();
-        db.execute("CREATE DATABASE shop", "CREATE TABLE shop.crash (id INT PRIMARY KEY, payload VARCHAR(40))");
+        db.execute("CREATE DATABASE shop");
     }
 
     @AfterAll
@@ -48,12 +53,26 @@ class MysqlBinlogCrashTest {
         db.close();
     }
 
-    @Test
-    void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredRows() throws Exception {
+    @ParameterizedTest(name = "positions in {0}")
+    @ValueSource(strings = { "files", "zookeeper" })
+    void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredRows(String store) throws Exception {
+        zooKeeper = "zookeeper".equals(store) ? new TestingServer() : null;
+        try {
+            crashLoop(store);
+        } finally {
+            if (zooKeeper != null) {
+                zooKeeper.close();
+            }
+        }
+    }
+
+    private void crashLoop(String store) throws Exception {
+        table = "crash_" + store;
+        db.execute("CREATE TABLE shop." + table + " (id INT PRIMARY KEY, payload VARCHAR(40))");
         Random random = new Random(42);
         Path out = dir.resolve("ids.txt");
         Files.createFile(out);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(new Random(7)));
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(table, new Random(7)));
 
         int kills = 0;
         while (kills < KILLS) {
@@ -86,7 +105,7 @@ class MysqlBinlogCrashTest {
         // a killed run repeats at most what it processed after its last stored position: fewer than BATCH rows
         assertThat(duplicates).as("rows delivered twice").isLessThanOrEqualTo((long) KILLS * BATCH);
         assertThat(counts.values()).allMatch(c -> c <= 1 + KILLS);
-        System.out.printf("crash test: %d rows, %d kills, %d duplicates%n", ROWS, KILLS, duplicates);
+        System.out.printf("crash test (%s): %d rows, %d kills, %d duplicates%n", store, ROWS, KILLS, duplicates);
     }
 
     private static boolean writerDoneAndCaughtUp(CompletableFuture<Void> writer, Path out) throws IOException {
@@ -94,7 +113,7 @@ class MysqlBinlogCrashTest {
     }
 
     /** 50 000 rows in transactions of 1 to 500 rows. */
-    private static void write(Random random) {
+    private static void write(String table, Random random) {
         int next = 1;
         while (next <= ROWS) {
             int size = Math.min(1 + random.nextInt(500), ROWS - next + 1);
@@ -103,16 +122,20 @@ class MysqlBinlogCrashTest {
                 values.append(i == 0 ? "" : ",").append('(').append(next + i).append(",'row ").append(next + i)
                         .append("')");
             }
-            db.executeInTransaction("INSERT INTO shop.crash VALUES " + values);
+            db.executeInTransaction("INSERT INTO shop." + table + " VALUES " + values);
             next += size;
         }
     }
 
     private Process startRoute(Path out, int run) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 CrashTestRoute.class.getName(), db.host(), String.valueOf(db.port()), out.toString(),
-                dir.resolve("offsets").toString(), String.valueOf(BATCH));
+                dir.resolve("offsets").toString(), String.valueOf(BATCH), table));
+        if (zooKeeper != null) {
+            command.add(zooKeeper.getConnectString());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("route-" + run + ".log").toFile());
         return builder.start();
     }

@@ -141,4 +141,44 @@ class MysqlBinlogResumeTest {
         }
         assertThat(all).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
     }
+
+    @Test
+    void zooKeeperStoppedAndRestartedMidStreamHoldsTheStreamAndLosesNothing() throws Exception {
+        db.execute("CREATE TABLE shop.zk_outage (id INT PRIMARY KEY)");
+        ZooKeeperResumeStrategy positions = new ZooKeeperResumeStrategy(zooKeeper.getConnectString());
+        positions.setMaxUnstored(10);
+        positions.setRetryMillis(100);
+        positions.setSessionTimeoutMillis(60_000);
+        List<Integer> all = new ArrayList<>();
+        try (Run first = new Run(uri("zk_outage"), positions, id -> false)) {
+            for (int i = 1; i <= 5; i++) {
+                db.execute("INSERT INTO shop.zk_outage VALUES (" + i + ")");
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.size() >= 5);
+
+            zooKeeper.stop();
+            for (int i = 6; i <= 40; i++) {
+                db.execute("INSERT INTO shop.zk_outage VALUES (" + i + ")");
+            }
+            // ten positions may wait for ZooKeeper; then the stream is held instead of running ahead
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.size() >= 15);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> first.processed.size() < 40);
+
+            zooKeeper.restart();
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.processed.size() >= 40);
+            all.addAll(first.processed);
+        }
+        try (Run second = new Run(uri("zk_outage"), new ZooKeeperResumeStrategy(zooKeeper.getConnectString()),
+                id -> false)) {
+            db.execute("INSERT INTO shop.zk_outage VALUES (41)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(41));
+            all.addAll(second.processed);
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= 41; i++) {
+            expected.add(i);
+        }
+        assertThat(all).isEqualTo(expected);
+    }
 }

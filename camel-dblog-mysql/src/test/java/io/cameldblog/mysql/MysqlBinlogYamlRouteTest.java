@@ -72,4 +72,42 @@ class MysqlBinlogYamlRouteTest {
             main.stop();
         }
     }
+
+    @Test
+    void yamlRouteWithResumableBeansContinuesAfterARestart(@TempDir Path out) throws Exception {
+        db.execute("CREATE TABLE shop.resumable (id INT PRIMARY KEY)");
+        Path file = out.resolve("resumable.jsonl");
+        Main first = startMain("orders-resumable.yaml", out);
+        try {
+            db.execute("INSERT INTO shop.resumable VALUES (1), (2)", "INSERT INTO shop.resumable VALUES (3)");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file) && Files.readAllLines(file).size() >= 3);
+        } finally {
+            first.stop();
+        }
+        db.execute("INSERT INTO shop.resumable VALUES (4)");
+        Main second = startMain("orders-resumable.yaml", out);
+        try {
+            db.execute("INSERT INTO shop.resumable VALUES (5)");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(file).size() >= 5);
+        } finally {
+            second.stop();
+        }
+        List<Object> ids = Files.readAllLines(file).stream()
+                .map(l -> (Object) ((Map<?, ?>) ChangeEventJson.parseObject(l).get("after")).get("id")).toList();
+        assertThat(ids).containsExactly(1, 2, 3, 4, 5);
+        assertThat(out.resolve("offsets/orders-resumable.json")).exists();
+    }
+
+    private static Main startMain(String routes, Path out) throws Exception {
+        Main main = new Main();
+        main.configure().withRoutesIncludePattern("classpath:routes/" + routes);
+        main.addInitialProperty("mysql.host", db.host());
+        main.addInitialProperty("mysql.port", String.valueOf(db.port()));
+        main.addInitialProperty("mysql.username", SandboxMariaDb.USER);
+        main.addInitialProperty("mysql.password", SandboxMariaDb.PASSWORD);
+        main.addInitialProperty("out.dir", out.toString());
+        main.addInitialProperty("offsets.dir", out.resolve("offsets").toString());
+        main.start();
+        return main;
+    }
 }
