@@ -1,4 +1,4 @@
-package io.cameldblog.mysql;
+package io.cameldblog.core.testing;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,10 +15,10 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The route {@link MysqlBinlogCrashTest} runs in a child JVM and kills with {@code kill -9}: every captured row's
- * id is appended to a file, positions are stored in files every {@code batchSize} processed rows.
+ * The route {@link CrashLoop} runs in a child JVM and kills with {@code kill -9}: the key field of every captured
+ * row is appended to a file; positions are stored every {@code batchSize} processed rows.
  * <p>
- * Arguments: host port outFile offsetsDir batchSize table [zooKeeperConnectString]: positions in ZooKeeper when the
+ * Arguments: uri outFile offsetsDir batchSize keyField [zooKeeperConnectString]: positions in ZooKeeper when the
  * last is given, else in files.
  */
 public final class CrashTestRoute {
@@ -27,19 +27,19 @@ public final class CrashTestRoute {
     }
 
     public static void main(String[] args) throws Exception {
-        String uri = "mysqlbinlog:crash_" + args[5] + "?host=" + args[0] + "&port=" + args[1] + "&username=dblog&password=dblog-secret"
-                     + "&includeTables=shop\\." + args[5] + "&startPosition=earliest&reconnectDelay=100";
-        FileChannel out = FileChannel.open(Path.of(args[2]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        String uri = args[0];
+        FileChannel out = FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        BatchingResumeStrategy positions = args.length > 6 ? new ZooKeeperResumeStrategy(args[6])
-                : new FileResumeStrategy(Path.of(args[3]));
-        positions.setBatchSize(Integer.parseInt(args[4]));
+        BatchingResumeStrategy positions = args.length > 5 ? new ZooKeeperResumeStrategy(args[5])
+                : new FileResumeStrategy(Path.of(args[2]));
+        positions.setBatchSize(Integer.parseInt(args[3]));
+        String keyField = args[4];
         DefaultCamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri).resumable(positions).process(e -> {
-                    Object id = e.getMessage().getBody(ChangeEvent.class).after().get("id");
+                    Object id = e.getMessage().getBody(ChangeEvent.class).after().get(keyField);
                     out.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
                 });
             }
