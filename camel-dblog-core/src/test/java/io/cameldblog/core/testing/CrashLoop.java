@@ -61,9 +61,16 @@ public final class CrashLoop {
         for (int kill = 0; kill < kills; kill++) {
             Process route = start(out, kill);
             long killAt = lines(out) + 500 + random.nextInt(4000);
-            await().atMost(Duration.ofSeconds(90))
-                    .until(() -> lines(out) >= killAt || writing.isDone() && counts(out).size() >= rows);
-            route.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> lines(out) >= killAt || writing.isDone() && counts(out).size() >= rows);
+            } catch (RuntimeException e) {
+                // the child's log says why it stopped making progress
+                System.out.println(Files.readString(dir.resolve("route-" + kill + ".log")));
+                throw e;
+            } finally {
+                route.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         }
         writing.get(180, TimeUnit.SECONDS);
         Process last = start(out, kills);
