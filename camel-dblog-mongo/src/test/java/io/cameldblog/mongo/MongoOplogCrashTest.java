@@ -1,0 +1,77 @@
+package io.cameldblog.mongo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.cameldblog.core.testing.CrashLoop;
+import io.cameldblog.sandbox.SandboxMongo;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The oplog route killed with kill -9 at random moments while 20 000 documents are written in batches. */
+class MongoOplogCrashTest {
+
+    private static final int DOCS = 20_000;
+    private static final int KILLS = 3;
+    private static final int BATCH = 50;
+
+    static SandboxMongo standIn;
+    static String uri;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startServer() {
+        String real = System.getenv("DBLOG_MONGO_URI");
+        if (real != null && !real.isBlank()) {
+            uri = real;
+        } else {
+            standIn = SandboxMongo.start();
+            uri = standIn.connectionString();
+        }
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (standIn != null) {
+            standIn.close();
+        }
+    }
+
+    @Test
+    void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredDocuments() throws Exception {
+        String endpoint = MongoOplogStreamTest.endpoint(uri, "crashed", "includeNamespaces=shop\\.crashed&startPosition=earliest");
+        CrashLoop.Result result = new CrashLoop(dir, endpoint, "_id", BATCH, null).run(DOCS, KILLS, this::write);
+        assertThat(result.missing()).as("documents lost").isEmpty();
+        assertThat(result.counts()).hasSize(DOCS);
+        assertThat(result.duplicates()).as("documents delivered twice").isLessThanOrEqualTo((long) KILLS * BATCH);
+        System.out.printf("mongo crash test: %d docs, %d kills, %d duplicates%n", DOCS, KILLS, result.duplicates());
+    }
+
+    private void write() {
+        Random random = new Random(7);
+        try (MongoClient client = MongoClients.create(uri)) {
+            var crashed = client.getDatabase("shop").getCollection("crashed");
+            int next = 1;
+            while (next <= DOCS) {
+                int size = Math.min(1 + random.nextInt(200), DOCS - next + 1);
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    docs.add(new Document("_id", next + i).append("payload", "doc " + (next + i)));
+                }
+                crashed.insertMany(docs);
+                next += size;
+            }
+        }
+    }
+}
