@@ -106,24 +106,23 @@ final class BinlogEventHandler {
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
                 WriteRowsEventData d = event.getData();
-                for (int i = 0; i < d.getRows().size(); i++) {
-                    row(header, d.getTableId(), Operation.INSERT, null, d.getIncludedColumns(), d.getRows().get(i),
+                // the client's row lists are linked lists: iterate, never index
+                for (Serializable[] after : d.getRows()) {
+                    row(header, d.getTableId(), Operation.INSERT, null, d.getIncludedColumns(), after,
                             d.getIncludedColumns());
                 }
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
                 UpdateRowsEventData d = event.getData();
-                for (int i = 0; i < d.getRows().size(); i++) {
-                    Map.Entry<Serializable[], Serializable[]> r = d.getRows().get(i);
+                for (Map.Entry<Serializable[], Serializable[]> r : d.getRows()) {
                     row(header, d.getTableId(), Operation.UPDATE, r.getKey(), d.getIncludedColumnsBeforeUpdate(),
                             r.getValue(), d.getIncludedColumns());
                 }
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
                 DeleteRowsEventData d = event.getData();
-                for (int i = 0; i < d.getRows().size(); i++) {
-                    row(header, d.getTableId(), Operation.DELETE, d.getRows().get(i), d.getIncludedColumns(), null,
-                            null);
+                for (Serializable[] before : d.getRows()) {
+                    row(header, d.getTableId(), Operation.DELETE, before, d.getIncludedColumns(), null, null);
                 }
             }
             case XID -> commit(header);
