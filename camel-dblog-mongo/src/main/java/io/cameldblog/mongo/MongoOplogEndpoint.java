@@ -4,11 +4,8 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
-import io.cameldblog.core.consumer.DbLogConsumer;
 import io.cameldblog.core.consumer.DbLogEndpoint;
 import org.apache.camel.Category;
-import org.apache.camel.Consumer;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -58,12 +55,6 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         super(uri, component);
     }
 
-    @Override
-    public Consumer createConsumer(Processor processor) throws Exception {
-        DbLogConsumer<MongoPosition> consumer = new DbLogConsumer<>(this, processor);
-        configureConsumer(consumer);
-        return consumer;
-    }
 
     @Override
     public String connectorName() {

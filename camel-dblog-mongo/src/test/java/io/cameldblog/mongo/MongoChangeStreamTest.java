@@ -7,15 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.Operation;
 import io.cameldblog.core.resume.FileResumeStrategy;
-import io.cameldblog.sandbox.SandboxMongo;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -34,31 +31,19 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoChangeStreamTest {
 
-    static SandboxMongo standIn;
-    static String uri;
-    static MongoClient client;
+    static MongoTestServer server;
 
     @TempDir
     Path offsets;
 
     @BeforeAll
     static void startServer() {
-        String real = System.getenv("DBLOG_MONGO_URI");
-        if (real != null && !real.isBlank()) {
-            uri = real;
-        } else {
-            standIn = SandboxMongo.start();
-            uri = standIn.connectionString();
-        }
-        client = MongoClients.create(uri);
+        server = MongoTestServer.start();
     }
 
     @AfterAll
     static void stopServer() {
-        client.close();
-        if (standIn != null) {
-            standIn.close();
-        }
+        server.close();
     }
 
     private CamelContext run(List<ChangeEvent> events) throws Exception {
@@ -66,7 +51,7 @@ class MongoChangeStreamTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(MongoOplogStreamTest.endpoint(uri, "watched", "mode=changeStream&database=shop&collection=watched"))
+                from(server.endpoint("watched", "mode=changeStream&database=shop&collection=watched"))
                         .resumable(new FileResumeStrategy(offsets))
                         .process(e -> events.add(e.getMessage().getBody(ChangeEvent.class)));
             }
@@ -77,7 +62,7 @@ class MongoChangeStreamTest {
 
     @Test
     void changesArriveWithFullDocumentsAndARestartResumesAfterTheLastToken() throws Exception {
-        MongoCollection<Document> watched = client.getDatabase("shop").getCollection("watched");
+        MongoCollection<Document> watched = server.client().getDatabase("shop").getCollection("watched");
         List<ChangeEvent> first = new CopyOnWriteArrayList<>();
         CamelContext one = run(first);
         watched.insertOne(new Document("_id", 1).append("name", "lamp").append("price", 30));

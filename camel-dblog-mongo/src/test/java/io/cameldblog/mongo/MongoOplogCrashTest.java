@@ -8,7 +8,6 @@ import java.util.Random;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.cameldblog.core.testing.CrashLoop;
-import io.cameldblog.sandbox.SandboxMongo;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,33 +23,24 @@ class MongoOplogCrashTest {
     private static final int KILLS = 3;
     private static final int BATCH = 50;
 
-    static SandboxMongo standIn;
-    static String uri;
+    static MongoTestServer server;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startServer() {
-        String real = System.getenv("DBLOG_MONGO_URI");
-        if (real != null && !real.isBlank()) {
-            uri = real;
-        } else {
-            standIn = SandboxMongo.start();
-            uri = standIn.connectionString();
-        }
+        server = MongoTestServer.start();
     }
 
     @AfterAll
     static void stopServer() {
-        if (standIn != null) {
-            standIn.close();
-        }
+        server.close();
     }
 
     @Test
     void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredDocuments() throws Exception {
-        String endpoint = MongoOplogStreamTest.endpoint(uri, "crashed", "includeNamespaces=shop\\.crashed&startPosition=earliest");
+        String endpoint = server.endpoint("crashed", "includeNamespaces=shop\\.crashed&startPosition=earliest");
         CrashLoop.Result result = new CrashLoop(dir, endpoint, "_id", BATCH, null).run(DOCS, KILLS, this::write);
         assertThat(result.missing()).as("documents lost").isEmpty();
         assertThat(result.counts()).hasSize(DOCS);
@@ -60,8 +50,8 @@ class MongoOplogCrashTest {
 
     private void write() {
         Random random = new Random(7);
-        try (MongoClient client = MongoClients.create(uri)) {
-            var crashed = client.getDatabase("shop").getCollection("crashed");
+        try (MongoClient client = MongoClients.create(server.uri())) {
+            var crashed = server.client().getDatabase("shop").getCollection("crashed");
             int next = 1;
             while (next <= DOCS) {
                 int size = Math.min(1 + random.nextInt(200), DOCS - next + 1);

@@ -6,13 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.resume.FileResumeStrategy;
-import io.cameldblog.sandbox.SandboxMongo;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -30,31 +27,19 @@ import static org.awaitility.Awaitility.await;
 /** A resumable route continues after its last processed document; a position the oplog no longer has fails. */
 class MongoOplogResumeTest {
 
-    static SandboxMongo standIn;
-    static String uri;
-    static MongoClient client;
+    static MongoTestServer server;
 
     @TempDir
     Path offsets;
 
     @BeforeAll
     static void startServer() {
-        String real = System.getenv("DBLOG_MONGO_URI");
-        if (real != null && !real.isBlank()) {
-            uri = real;
-        } else {
-            standIn = SandboxMongo.start();
-            uri = standIn.connectionString();
-        }
-        client = MongoClients.create(uri);
+        server = MongoTestServer.start();
     }
 
     @AfterAll
     static void stopServer() {
-        client.close();
-        if (standIn != null) {
-            standIn.close();
-        }
+        server.close();
     }
 
     private CamelContext run(String options, List<Object> ids) throws Exception {
@@ -62,7 +47,7 @@ class MongoOplogResumeTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(MongoOplogStreamTest.endpoint(uri, "resumed", "includeNamespaces=shop\\.resumed" + options))
+                from(server.endpoint("resumed", "includeNamespaces=shop\\.resumed" + options))
                         .resumable(new FileResumeStrategy(offsets))
                         .process(e -> ids.add(e.getMessage().getBody(ChangeEvent.class).after().get("_id")));
             }
@@ -73,7 +58,7 @@ class MongoOplogResumeTest {
 
     @Test
     void restartContinuesAfterTheLastProcessedDocumentExactlyOnce() throws Exception {
-        MongoCollection<Document> docs = client.getDatabase("shop").getCollection("resumed");
+        MongoCollection<Document> docs = server.client().getDatabase("shop").getCollection("resumed");
         List<Object> first = new CopyOnWriteArrayList<>();
         CamelContext one = run("", first);
         for (int i = 1; i <= 5; i++) {
@@ -98,7 +83,7 @@ class MongoOplogResumeTest {
 
     @Test
     void aPositionOlderThanTheOldestOplogEntryIsAnErrorNotASilentSkip() {
-        client.getDatabase("shop").getCollection("resumed_old").insertOne(new Document("_id", 1));
+        server.client().getDatabase("shop").getCollection("resumed_old").insertOne(new Document("_id", 1));
         assertThatThrownBy(() -> run("&startPosition=1:1", new ArrayList<>()))
                 .satisfies(e -> assertThat(ObjectHelper.getException(DbLogConfigurationException.class, e))
                         .isNotNull()

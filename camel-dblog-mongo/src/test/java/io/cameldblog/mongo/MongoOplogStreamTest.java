@@ -5,15 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.Operation;
-import io.cameldblog.sandbox.SandboxMongo;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -31,28 +28,16 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoOplogStreamTest {
 
-    static SandboxMongo standIn;
-    static String uri;
-    static MongoClient client;
+    static MongoTestServer server;
 
     @BeforeAll
     static void startServer() {
-        String real = System.getenv("DBLOG_MONGO_URI");
-        if (real != null && !real.isBlank()) {
-            uri = real;
-        } else {
-            standIn = SandboxMongo.start();
-            uri = standIn.connectionString();
-        }
-        client = MongoClients.create(uri);
+        server = MongoTestServer.start();
     }
 
     @AfterAll
     static void stopServer() {
-        client.close();
-        if (standIn != null) {
-            standIn.close();
-        }
+        server.close();
     }
 
     /** A route capturing every event and its headers, in order. */
@@ -80,24 +65,15 @@ class MongoOplogStreamTest {
         }
     }
 
-    static String endpoint(String name, String options) {
-        return endpoint(uri, name, options);
-    }
-
-    /** RAW(): a real connection string has its own query part ({@code ?replicaSet=rs0}). */
-    static String endpoint(String connectionString, String name, String options) {
-        return "mongooplog:" + name + "?connectionString=RAW(" + connectionString + ")&pollInterval=50"
-               + (options.isEmpty() ? "" : "&" + options);
-    }
 
     @Test
     void insertsUpdatesAndDeletesOfNestedDocumentsArriveInOrder() throws Exception {
-        MongoCollection<Document> orders = client.getDatabase("shop").getCollection("orders");
-        try (Capture capture = new Capture(endpoint("orders", "includeNamespaces=shop\\.orders"))) {
+        MongoCollection<Document> orders = server.client().getDatabase("shop").getCollection("orders");
+        try (Capture capture = new Capture(server.endpoint("orders", "includeNamespaces=shop\\.orders"))) {
             orders.insertOne(new Document("_id", 1).append("sku", "A-1").append("qty", 2)
                     .append("customer", new Document("name", "Ada").append("city", "London"))
                     .append("tags", List.of("new", "gift")));
-            client.getDatabase("shop").getCollection("other").insertOne(new Document("_id", 1));
+            server.client().getDatabase("shop").getCollection("other").insertOne(new Document("_id", 1));
             orders.updateOne(Filters.eq("_id", 1), Updates.combine(Updates.set("qty", 3),
                     Updates.set("customer.city", "Paris"), Updates.unset("tags")));
             orders.replaceOne(Filters.eq("_id", 1), new Document("sku", "A-1").append("qty", 4));

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.testing.ResumableRun;
 import io.cameldblog.core.resume.ZooKeeperResumeStrategy;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
@@ -51,36 +52,6 @@ class MysqlBinlogResumeTest {
         zooKeeper.close();
     }
 
-    /** One run of a resumable route: what it processed, in order. */
-    static final class Run implements AutoCloseable {
-        final List<Integer> processed = new CopyOnWriteArrayList<>();
-        final AtomicInteger failures = new AtomicInteger();
-        final CamelContext context = new DefaultCamelContext();
-
-        Run(String uri, BatchingResumeStrategy strategy, IntPredicate failOn) throws Exception {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri).routeId("resumable").resumable(strategy)
-                            .process(e -> {
-                                int id = ((Number) e.getMessage().getBody(ChangeEvent.class).after().get("id"))
-                                        .intValue();
-                                if (failOn.test(id)) {
-                                    failures.incrementAndGet();
-                                    throw new IllegalStateException("target rejected row " + id);
-                                }
-                                processed.add(id);
-                            });
-                }
-            });
-            context.start();
-        }
-
-        @Override
-        public void close() {
-            context.stop();
-        }
-    }
 
     private static String uri(String table) {
         return MysqlBinlogStreamTest.uri(table, "includeTables=shop\\." + table + "&startPosition=earliest&reconnectDelay=50",
@@ -100,7 +71,7 @@ class MysqlBinlogResumeTest {
     private void restartContinuesExactly(String table, Supplier<BatchingResumeStrategy> strategy) throws Exception {
         db.execute("CREATE TABLE shop." + table + " (id INT PRIMARY KEY)");
         List<Integer> all = new ArrayList<>();
-        try (Run first = new Run(uri(table), strategy.get(), id -> false)) {
+        try (ResumableRun first = new ResumableRun(uri(table), strategy.get(), "id", id -> false)) {
             db.execute("INSERT INTO shop." + table + " VALUES (1)");
             db.executeInTransaction("INSERT INTO shop." + table + " VALUES (2), (3)",
                     "INSERT INTO shop." + table + " VALUES (4)");
@@ -110,7 +81,7 @@ class MysqlBinlogResumeTest {
         // written while the route is down
         db.executeInTransaction("INSERT INTO shop." + table + " VALUES (5), (6), (7)");
         db.execute("INSERT INTO shop." + table + " VALUES (8)");
-        try (Run second = new Run(uri(table), strategy.get(), id -> false)) {
+        try (ResumableRun second = new ResumableRun(uri(table), strategy.get(), "id", id -> false)) {
             db.execute("INSERT INTO shop." + table + " VALUES (9)");
             await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(9));
             all.addAll(second.processed);
@@ -122,7 +93,7 @@ class MysqlBinlogResumeTest {
     void aFailedExchangeInsideATransactionIsNotStoredAndIsDeliveredAgainAfterRestart() throws Exception {
         db.execute("CREATE TABLE shop.failing (id INT PRIMARY KEY)");
         List<Integer> all = new ArrayList<>();
-        try (Run first = new Run(uri("failing"), new FileResumeStrategy(offsets), id -> id == 6)) {
+        try (ResumableRun first = new ResumableRun(uri("failing"), new FileResumeStrategy(offsets), "id", id -> id == 6)) {
             // one transaction of ten rows; the target rejects the sixth, every time it is offered
             StringBuilder values = new StringBuilder();
             for (int i = 1; i <= 10; i++) {
@@ -134,7 +105,7 @@ class MysqlBinlogResumeTest {
             assertThat(first.processed).containsExactly(1, 2, 3, 4, 5);
             all.addAll(first.processed);
         }
-        try (Run second = new Run(uri("failing"), new FileResumeStrategy(offsets), id -> false)) {
+        try (ResumableRun second = new ResumableRun(uri("failing"), new FileResumeStrategy(offsets), "id", id -> false)) {
             db.execute("INSERT INTO shop.failing VALUES (11)");
             await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(11));
             all.addAll(second.processed);
@@ -150,7 +121,7 @@ class MysqlBinlogResumeTest {
         positions.setRetryMillis(100);
         positions.setSessionTimeoutMillis(60_000);
         List<Integer> all = new ArrayList<>();
-        try (Run first = new Run(uri("zk_outage"), positions, id -> false)) {
+        try (ResumableRun first = new ResumableRun(uri("zk_outage"), positions, "id", id -> false)) {
             for (int i = 1; i <= 5; i++) {
                 db.execute("INSERT INTO shop.zk_outage VALUES (" + i + ")");
             }
@@ -169,8 +140,8 @@ class MysqlBinlogResumeTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> first.processed.size() >= 40);
             all.addAll(first.processed);
         }
-        try (Run second = new Run(uri("zk_outage"), new ZooKeeperResumeStrategy(zooKeeper.getConnectString()),
-                id -> false)) {
+        try (ResumableRun second = new ResumableRun(uri("zk_outage"),
+                new ZooKeeperResumeStrategy(zooKeeper.getConnectString()), "id", id -> false)) {
             db.execute("INSERT INTO shop.zk_outage VALUES (41)");
             await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(41));
             all.addAll(second.processed);

@@ -11,6 +11,7 @@ import java.util.function.IntPredicate;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.json.ChangeEventJson;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.testing.ResumableRun;
 import io.cameldblog.sandbox.SandboxPostgres;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -50,36 +51,6 @@ class PgWalResumeTest {
         pg.close();
     }
 
-    /** One run of a resumable route. */
-    static final class Run implements AutoCloseable {
-        final List<Integer> processed = new CopyOnWriteArrayList<>();
-        final AtomicInteger failures = new AtomicInteger();
-        final CamelContext context = new DefaultCamelContext();
-
-        Run(String uri, Path offsets, IntPredicate failOn) throws Exception {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri).routeId("resumable").resumable(new FileResumeStrategy(offsets))
-                            .process(e -> {
-                                int id = ((Number) e.getMessage().getBody(ChangeEvent.class).after().get("id"))
-                                        .intValue();
-                                if (failOn.test(id)) {
-                                    failures.incrementAndGet();
-                                    throw new IllegalStateException("target rejected row " + id);
-                                }
-                                processed.add(id);
-                            });
-                }
-            });
-            context.start();
-        }
-
-        @Override
-        public void close() {
-            context.stop();
-        }
-    }
 
     private static String uri(String slot, String options) {
         return PgTestSupport.uri(pg, slot, DB, slot, "includeTables=public\\.orders" + options);
@@ -89,7 +60,7 @@ class PgWalResumeTest {
     void restartInsideATransactionAfterAFailureNeitherLosesNorRepeatsAndTheSlotKeepsTheRest() throws Exception {
         String slot = "restart_slot";
         List<Integer> all = new ArrayList<>();
-        try (Run first = new Run(uri(slot, ""), offsets, id -> id == 4)) {
+        try (ResumableRun first = new ResumableRun(uri(slot, ""), new FileResumeStrategy(offsets), "id", id -> id == 4)) {
             sql(pg, DB, "INSERT INTO orders VALUES (1, 'a')");
             transaction(pg, DB, "INSERT INTO orders VALUES (2, 'b')", "INSERT INTO orders VALUES (3, 'c')",
                     "INSERT INTO orders VALUES (4, 'd')", "INSERT INTO orders VALUES (5, 'e')");
@@ -107,7 +78,7 @@ class PgWalResumeTest {
 
         // written while the route is down: the slot keeps it
         sql(pg, DB, "INSERT INTO orders VALUES (6, 'f')");
-        try (Run second = new Run(uri(slot, ""), offsets, id -> false)) {
+        try (ResumableRun second = new ResumableRun(uri(slot, ""), new FileResumeStrategy(offsets), "id", id -> false)) {
             sql(pg, DB, "INSERT INTO orders VALUES (7, 'g')");
             await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(7));
             all.addAll(second.processed);
@@ -118,7 +89,8 @@ class PgWalResumeTest {
     @Test
     void whileCapturedTablesAreIdleTheHeartbeatMovesTheSlotSoWalDoesNotPileUp() throws Exception {
         String slot = "idle_slot";
-        try (Run run = new Run(uri(slot, "&heartbeatInterval=200"), offsets, id -> false)) {
+        try (ResumableRun run = new ResumableRun(uri(slot, "&heartbeatInterval=200"), new FileResumeStrategy(offsets), "id",
+                id -> false)) {
             sql(pg, DB, "INSERT INTO orders VALUES (100, 'captured')");
             await().atMost(Duration.ofSeconds(20)).until(() -> run.processed.contains(100));
             long afterCaptured = confirmedFlush(pg, slot);

@@ -6,6 +6,8 @@ import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
 import org.apache.camel.Category;
 import org.apache.camel.Component;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -62,6 +64,14 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     /** A new reader for one connection attempt, configured from this endpoint's options. */
     public abstract ChangeLogReader<P> createReader();
+
+    /** The generic consumer; sources that need more on stop (e.g. dropping a slot) override it. */
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        DbLogConsumer<P> consumer = new DbLogConsumer<>(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
 
     @Override
     public Producer createProducer() {
