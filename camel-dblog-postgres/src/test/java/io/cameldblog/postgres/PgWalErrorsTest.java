@@ -74,6 +74,12 @@ class PgWalErrorsTest {
                 .contains("slot='Bad-Slot'", "lower-case letters");
     }
 
+    @Test
+    void aPluginOtherThanPgoutputIsRejectedInsteadOfMisread() {
+        assertThat(startFailure(PgTestSupport.uri(pg, "plugin", DB, "plugin_slot", "plugin=wal2json")))
+                .contains("plugin='wal2json'", "Fix: use plugin=pgoutput");
+    }
+
     private static CamelContext start(String uri) throws Exception {
         CamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
