@@ -152,4 +152,32 @@ class MysqlBinlogResumeTest {
         }
         assertThat(all).isEqualTo(expected);
     }
+
+    /** With gtidMode the stored position carries the server's GTID set, and a restart reconnects by it. */
+    @Test
+    void gtidModeRestartsByGtidSetExactlyAfterTheLastProcessedRow() throws Exception {
+        db.execute("CREATE TABLE shop.gtid_restart (id INT PRIMARY KEY)");
+        String uri = MysqlBinlogStreamTest.uri("gtid_restart", "includeTables=shop\\.gtid_restart&gtidMode=true"
+                                                            + "&reconnectDelay=50", db);
+        List<Integer> all = new ArrayList<>();
+        try (ResumableRun first = new ResumableRun(uri, new FileResumeStrategy(offsets), "id", id -> false)) {
+            db.execute("INSERT INTO shop.gtid_restart VALUES (1)");
+            db.executeInTransaction("INSERT INTO shop.gtid_restart VALUES (2), (3)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.size() >= 3);
+            all.addAll(first.processed);
+        }
+        var stored = io.cameldblog.core.json.ChangeEventJson.parseObject(
+                java.nio.file.Files.readAllBytes(offsets.resolve("gtid_restart.json")));
+        @SuppressWarnings("unchecked")
+        var position = (java.util.Map<String, Object>) stored.get("position");
+        assertThat((String) position.get("gtids")).as("MariaDB GTID set domain-server-sequence").matches("\\d+-\\d+-\\d+.*");
+
+        db.execute("INSERT INTO shop.gtid_restart VALUES (4)");
+        try (ResumableRun second = new ResumableRun(uri, new FileResumeStrategy(offsets), "id", id -> false)) {
+            db.execute("INSERT INTO shop.gtid_restart VALUES (5)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(5));
+            all.addAll(second.processed);
+        }
+        assertThat(all).containsExactly(1, 2, 3, 4, 5);
+    }
 }
