@@ -225,10 +225,13 @@ final class PgReplicationSetup {
             if ("42710".equals(e.getSQLState())) {
                 throw slotInUse(null, e); // created concurrently by another instance
             }
-            if ("58P01".equals(e.getSQLState()) || "42704".equals(e.getSQLState())) {
+            // missing library, or one the server does not allow as an output plugin (output_plugin_libraries)
+            if ("58P01".equals(e.getSQLState()) || "42704".equals(e.getSQLState())
+                    || String.valueOf(e.getMessage()).contains("output plugin")) {
                 throw new DbLogConfigurationException(
-                        "The server has no output plugin '" + endpoint.getPlugin() + "': " + e.getMessage(),
-                        "install the plugin on the server or use plugin=pgoutput.", e);
+                        "The server cannot use output plugin '" + endpoint.getPlugin() + "': " + e.getMessage(),
+                        "install the plugin on the server (Debian: postgresql-<version>-wal2json) and allow it"
+                                                                                          + " where the server asks to, or use plugin=pgoutput.", e);
             }
             throw e;
         }

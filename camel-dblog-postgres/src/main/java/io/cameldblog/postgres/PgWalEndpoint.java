@@ -44,9 +44,9 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Metadata(required = true)
     private String slot;
 
-    @UriParam(defaultValue = "pgoutput", enums = "pgoutput",
-              description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication)."
-                            + " test_decoding and wal2json are planned, not available yet")
+    @UriParam(defaultValue = "pgoutput", enums = "pgoutput,wal2json",
+              description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication) or"
+                            + " wal2json (format version 2; the extension must be installed on the server)")
     private String plugin = "pgoutput";
 
     @UriParam(description = "Publication pgoutput reads (default: the slot name). Created when missing and"
@@ -121,11 +121,10 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
             throw new DbLogConfigurationException("Option slot='" + slot + "' is not a valid replication slot name.",
                     "use lower-case letters, digits and underscores only (at most 63), e.g. slot=billing_dblog.");
         }
-        if (!"pgoutput".equals(plugin)) {
-            // the reader decodes pgoutput's binary protocol only: another plugin's output would be misread
-            throw new DbLogConfigurationException("Option plugin='" + plugin + "' is not a supported output plugin"
-                                                  + " (test_decoding and wal2json are not implemented yet).",
-                    "use plugin=pgoutput (the default; built into PostgreSQL 10+).");
+        if (!"pgoutput".equals(plugin) && !"wal2json".equals(plugin)) {
+            // the reader decodes these two only: another plugin's output would be misread
+            throw new DbLogConfigurationException("Option plugin='" + plugin + "' is not a supported output plugin.",
+                    "use plugin=pgoutput (the default; built into PostgreSQL 10+) or plugin=wal2json.");
         }
         if (statusInterval <= 0) {
             throw new DbLogConfigurationException("Option statusInterval must be positive, got " + statusInterval

@@ -102,7 +102,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
-        decoder = new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+        decoder = "wal2json".equals(endpoint.getPlugin()) ? new Wal2JsonDecoder(values)
+                : new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
         startStreaming();
         LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
                 Lsn.format(startLsn), resumeAt != null && resumeAt.rowsDone() > 0
@@ -126,9 +127,13 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 b.withSlotOption("messages", true);
             }
         } else {
-            b.withSlotOption("include-xids", true)
+            b.withSlotOption("format-version", 2)
+                    .withSlotOption("include-transaction", true)
+                    .withSlotOption("include-xids", true)
                     .withSlotOption("include-timestamp", true)
-                    .withSlotOption("skip-empty-xacts", true);
+                    .withSlotOption("include-lsn", true)
+                    .withSlotOption("include-type-oids", true)
+                    .withSlotOption("include-pk", true);
         }
         try {
             stream = b.start();

@@ -76,8 +76,15 @@ class PgWalErrorsTest {
 
     @Test
     void aPluginOtherThanPgoutputIsRejectedInsteadOfMisread() {
-        assertThat(startFailure(PgTestSupport.uri(pg, "plugin", DB, "plugin_slot", "plugin=wal2json")))
-                .contains("plugin='wal2json'", "Fix: use plugin=pgoutput");
+        assertThat(startFailure(PgTestSupport.uri(pg, "plugin", DB, "plugin_slot", "plugin=test_decoding")))
+                .contains("plugin='test_decoding'", "Fix: use plugin=pgoutput");
+    }
+
+    @Test
+    void wal2jsonOnAServerWithoutTheExtensionNamesThePackage() {
+        // zonky's binaries have no wal2json
+        assertThat(startFailure(PgTestSupport.uri(pg, "nowal2json", DB, "nowal2json_slot", "plugin=wal2json")))
+                .contains("output plugin 'wal2json'", "Fix: install the plugin on the server", "or use plugin=pgoutput");
     }
 
     private static CamelContext start(String uri) throws Exception {

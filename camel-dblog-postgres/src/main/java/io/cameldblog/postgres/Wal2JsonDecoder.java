@@ -1,0 +1,144 @@
+package io.cameldblog.postgres;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cameldblog.core.Operation;
+import io.cameldblog.core.json.ChangeEventJson;
+
+/**
+ * Reads wal2json's format version 2 (one JSON object per change, with {@code include-lsn},
+ * {@code include-timestamp}, {@code include-xids}, {@code include-type-oids}, {@code include-pk} and
+ * {@code include-transaction}) into the same messages as pgoutput, so positions, filters and values work alike.
+ * Values arrive as JSON or as their text form; both are typed by the column's type OID like pgoutput's text.
+ */
+final class Wal2JsonDecoder implements PgPluginDecoder {
+
+    private static final DateTimeFormatter PG_TIMESTAMPTZ = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendPattern("x")
+            .toFormatter();
+
+    private final PgValueConverter values;
+    private final Map<String, PgRelation> relations = new HashMap<>();
+
+    Wal2JsonDecoder(PgValueConverter values) {
+        this.values = values;
+    }
+
+    @Override
+    public PgMessage decode(ByteBuffer message, long receiveLsn) {
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
+        Map<String, Object> m = ChangeEventJson.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        String action = String.valueOf(m.get("action"));
+        switch (action) {
+            case "B":
+                return new PgMessage.Begin(lsn(m.get("lsn"), receiveLsn), micros(m.get("timestamp")),
+                        number(m.get("xid")));
+            case "C":
+                return new PgMessage.Commit(lsn(m.get("lsn"), receiveLsn), lsn(m.get("nextlsn"), receiveLsn),
+                        micros(m.get("timestamp")));
+            case "I":
+            case "U":
+            case "D": {
+                PgRelation relation = relation(m);
+                Operation op = "I".equals(action) ? Operation.INSERT
+                        : "U".equals(action) ? Operation.UPDATE : Operation.DELETE;
+                Map<String, Object> after = "D".equals(action) ? null : tuple(m.get("columns"));
+                Map<String, Object> before = "I".equals(action) ? null : tuple(m.get("identity"));
+                return new PgMessage.Row(relation, op, before, after, Set.of(), lsn(m.get("lsn"), 0));
+            }
+            case "T":
+                return new PgMessage.Truncate(List.of(relation(m)), false, false);
+            default:
+                // "M" (logical messages) and anything newer: nothing to route
+                return null;
+        }
+    }
+
+    /** The table as wal2json names it; its columns as the latest change listed them. */
+    @SuppressWarnings("unchecked")
+    private PgRelation relation(Map<String, Object> m) {
+        String schema = String.valueOf(m.get("schema"));
+        String table = String.valueOf(m.get("table"));
+        List<Map<String, Object>> columns = m.get("columns") instanceof List<?> c ? (List<Map<String, Object>>) c
+                : m.get("identity") instanceof List<?> i ? (List<Map<String, Object>>) i : List.of();
+        List<String> keys = new ArrayList<>();
+        if (m.get("pk") instanceof List<?> pk) {
+            for (Object k : pk) {
+                keys.add(String.valueOf(((Map<String, Object>) k).get("name")));
+            }
+        }
+        String name = schema + "." + table;
+        PgRelation known = relations.get(name);
+        if (known != null && known.columns().size() == columns.size() && (keys.isEmpty()
+                || known.keyColumns().equals(keys))) {
+            return known;
+        }
+        List<PgRelation.Column> cols = new ArrayList<>();
+        for (Map<String, Object> c : columns) {
+            String col = String.valueOf(c.get("name"));
+            cols.add(new PgRelation.Column(col, (int) number(c.get("typeoid")), -1, keys.contains(col)));
+        }
+        PgRelation relation = new PgRelation(name.hashCode(), schema, table, 'd', cols,
+                keys.isEmpty() && known != null ? known.keyColumns() : keys);
+        relations.put(name, relation);
+        return relation;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> tuple(Object columns) {
+        if (!(columns instanceof List<?> list)) {
+            return null;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (Object o : list) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            row.put(String.valueOf(c.get("name")), value((int) number(c.get("typeoid")), c.get("value")));
+        }
+        return row;
+    }
+
+    /** JSON numbers and booleans as wal2json wrote them, text forms typed by the column's OID. */
+    private Object value(int typeOid, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw instanceof Boolean) {
+            return raw;
+        }
+        String text = raw instanceof BigDecimal d ? d.toPlainString() : raw.toString();
+        return values.fromText(typeOid, text);
+    }
+
+    private static long lsn(Object text, long fallback) {
+        return text == null ? fallback : Lsn.parse(text.toString());
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** wal2json's timestamps ({@code 2026-11-24 10:15:30.123456+00}) as PostgreSQL microseconds since 2000. */
+    private static long micros(Object timestamp) {
+        if (timestamp == null) {
+            return 0;
+        }
+        OffsetDateTime t = OffsetDateTime.parse(timestamp.toString(), PG_TIMESTAMPTZ);
+        long epochMicros = t.toEpochSecond() * 1_000_000L + t.getNano() / 1000;
+        return epochMicros - 946_684_800_000_000L;
+    }
+}
