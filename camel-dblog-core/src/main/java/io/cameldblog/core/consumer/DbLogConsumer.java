@@ -15,8 +15,6 @@ import io.cameldblog.core.resume.StoredPositionNotifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.resume.ResumeAware;
 import org.apache.camel.resume.ResumeStrategy;
 import org.apache.camel.support.DefaultConsumer;
@@ -43,7 +41,6 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     private final AtomicLong eventCount = new AtomicLong();
 
     private ResumeStrategy resumeStrategy;
-    private WritableHealthCheckRepository healthCheckRepository;
     private DbLogConsumerHealthCheck healthCheck;
     private ExecutorService executor;
     private ChangeStreamLoop<P> loop;
@@ -67,15 +64,12 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     @Override
     protected void doBuild() throws Exception {
         super.doBuild();
-        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(endpoint.getCamelContext(), "components",
-                WritableHealthCheckRepository.class);
-        if (healthCheckRepository != null) {
-            healthCheck = new DbLogConsumerHealthCheck(this, getRouteId());
-            if (endpoint.getComponent() instanceof DbLogComponent c) {
-                healthCheck.setEnabled(c.isHealthCheckConsumerEnabled());
-            }
-            healthCheckRepository.addHealthCheck(healthCheck);
+        // Camel's consumers health-check repository asks each route's consumer for its own check
+        healthCheck = new DbLogConsumerHealthCheck(this, getRouteId());
+        if (endpoint.getComponent() instanceof DbLogComponent c) {
+            healthCheck.setEnabled(c.isHealthCheckConsumerEnabled());
         }
+        setHealthCheck(healthCheck);
     }
 
     @Override
@@ -122,14 +116,6 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
             storedListener = null;
         }
         super.doStop();
-    }
-
-    @Override
-    protected void doShutdown() throws Exception {
-        if (healthCheckRepository != null && healthCheck != null) {
-            healthCheckRepository.removeHealthCheck(healthCheck);
-        }
-        super.doShutdown();
     }
 
     /** A stored position wins over the {@code startPosition} option: it is where the last run left off. */
