@@ -361,6 +361,19 @@ final class PgReplicationSetup {
         }
     }
 
+    /** Primary key columns of a table by its qualified name as a text plugin writes it. */
+    static List<String> primaryKey(Connection c, String qualifiedTable) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::regclass::oid")) {
+            ps.setString(1, qualifiedTable);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return primaryKey(c, (int) rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            return List.of(); // dropped meanwhile: no key to offer
+        }
+    }
+
     static long currentWalLsn(Connection c) throws SQLException {
         return Lsn.parse(single(c, "SELECT pg_current_wal_lsn()::text"));
     }

@@ -1,5 +1,7 @@
 package io.cameldblog.postgres;
 
+import java.util.List;
+
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
@@ -44,9 +46,10 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Metadata(required = true)
     private String slot;
 
-    @UriParam(defaultValue = "pgoutput", enums = "pgoutput,wal2json",
-              description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication) or"
-                            + " wal2json (format version 2; the extension must be installed on the server)")
+    @UriParam(defaultValue = "pgoutput", enums = "pgoutput,wal2json,test_decoding",
+              description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication),"
+                            + " wal2json (format version 2; the extension must be installed on the server) or"
+                            + " test_decoding (built in, text)")
     private String plugin = "pgoutput";
 
     @UriParam(description = "Publication pgoutput reads (default: the slot name). Created when missing and"
@@ -121,10 +124,10 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
             throw new DbLogConfigurationException("Option slot='" + slot + "' is not a valid replication slot name.",
                     "use lower-case letters, digits and underscores only (at most 63), e.g. slot=billing_dblog.");
         }
-        if (!"pgoutput".equals(plugin) && !"wal2json".equals(plugin)) {
-            // the reader decodes these two only: another plugin's output would be misread
+        if (!List.of("pgoutput", "wal2json", "test_decoding").contains(plugin)) {
+            // the reader decodes these only: another plugin's output would be misread
             throw new DbLogConfigurationException("Option plugin='" + plugin + "' is not a supported output plugin.",
-                    "use plugin=pgoutput (the default; built into PostgreSQL 10+) or plugin=wal2json.");
+                    "use plugin=pgoutput (the default; built into PostgreSQL 10+), wal2json or test_decoding.");
         }
         if (statusInterval <= 0) {
             throw new DbLogConfigurationException("Option statusInterval must be positive, got " + statusInterval

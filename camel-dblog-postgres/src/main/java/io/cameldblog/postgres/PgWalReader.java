@@ -102,8 +102,12 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
-        decoder = "wal2json".equals(endpoint.getPlugin()) ? new Wal2JsonDecoder(values)
-                : new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+        decoder = switch (endpoint.getPlugin()) {
+            case "wal2json" -> new Wal2JsonDecoder(values);
+            case "test_decoding" -> new TestDecodingDecoder(values, types, startLsn,
+                    table -> PgReplicationSetup.primaryKey(jdbc, table));
+            default -> new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+        };
         startStreaming();
         LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
                 Lsn.format(startLsn), resumeAt != null && resumeAt.rowsDone() > 0
@@ -126,6 +130,10 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             if (endpoint.isMessages()) {
                 b.withSlotOption("messages", true);
             }
+        } else if ("test_decoding".equals(endpoint.getPlugin())) {
+            b.withSlotOption("include-xids", true)
+                    .withSlotOption("include-timestamp", true)
+                    .withSlotOption("skip-empty-xacts", true);
         } else {
             b.withSlotOption("format-version", 2)
                     .withSlotOption("include-transaction", true)

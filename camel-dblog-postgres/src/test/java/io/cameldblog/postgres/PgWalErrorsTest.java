@@ -76,8 +76,8 @@ class PgWalErrorsTest {
 
     @Test
     void aPluginOtherThanPgoutputIsRejectedInsteadOfMisread() {
-        assertThat(startFailure(PgTestSupport.uri(pg, "plugin", DB, "plugin_slot", "plugin=test_decoding")))
-                .contains("plugin='test_decoding'", "Fix: use plugin=pgoutput");
+        assertThat(startFailure(PgTestSupport.uri(pg, "plugin", DB, "plugin_slot", "plugin=decoderbufs")))
+                .contains("plugin='decoderbufs'", "Fix: use plugin=pgoutput");
     }
 
     @Test
