@@ -75,7 +75,9 @@ public final class SandboxMariaDb implements AutoCloseable {
         }
     }
 
-    private static SandboxMariaDb start(Path base, boolean temporary, List<String> extraArgs) {
+    private static SandboxMariaDb start(Path dir, boolean temporary, List<String> extraArgs) {
+        // mariadbd runs in its base directory: every path handed to it must be absolute
+        Path base = dir.toAbsolutePath();
         try {
             int port = freePort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()

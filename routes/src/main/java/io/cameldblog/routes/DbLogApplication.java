@@ -108,7 +108,7 @@ public final class DbLogApplication {
             String pattern = Files.isDirectory(Path.of(routesDir))
                     ? "file:" + Path.of(routesDir).toAbsolutePath() + "/*.yaml"
                     : "classpath:routes/*.yaml";
-            return new Options(sandbox, pattern, dataDir, period);
+            return new Options(sandbox, pattern, dataDir.toAbsolutePath(), period);
         }
 
         private static String value(List<String> args, int i, String name) {

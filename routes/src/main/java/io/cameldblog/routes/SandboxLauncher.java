@@ -33,6 +33,7 @@ final class SandboxLauncher implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     static SandboxLauncher start(Path dataDir, long workloadPeriodMillis) throws Exception {
+        keepDataOutOfTempDir(dataDir);
         URLClassLoader loader = null;
         ClassLoader classes = SandboxLauncher.class.getClassLoader();
         if (!isPresent(classes)) {
@@ -53,6 +54,19 @@ final class SandboxLauncher implements AutoCloseable {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    /**
+     * MariaDB's launcher wipes data directories under java.io.tmpdir at every start; a checkout under /tmp would
+     * lose its demo data (and the stored positions would point past it). Temp files go next to the data then.
+     */
+    private static void keepDataOutOfTempDir(Path dataDir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (dataDir.toAbsolutePath().normalize().startsWith(tmp)) {
+            Path own = dataDir.toAbsolutePath().resolve("tmp");
+            Files.createDirectories(own);
+            System.setProperty("java.io.tmpdir", own.toString());
         }
     }
 

@@ -146,17 +146,18 @@ class SandboxAppIT {
                 .isEqualTo(contiguous.subList(0, invoiceIds.size()));
     }
 
+    /**
+     * As README.md starts it: from a working directory of its own, with the default data (./sandbox-data) and
+     * output (./out) directories — which here lie under java.io.tmpdir, as a checkout in /tmp would.
+     */
     private Process startApp(Path log) throws IOException {
         Path routesModule = Path.of("").toAbsolutePath();
-        Files.createDirectories(dir.resolve("tmp"));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // the data directory lives under this test's temp dir: keep the app's own temp files apart
-                "-Djava.io.tmpdir=" + dir.resolve("tmp"),
                 "-jar", routesModule.resolve("target/camel-dblog.jar").toString(), "--sandbox",
-                "--data", dir.resolve("data").toString(),
                 "--routes", routesModule.resolve("src/main/resources/routes").toString(),
                 "--workload-period", "100");
-        builder.environment().put("DBLOG_OUT", dir.resolve("out").toString());
+        builder.directory(dir.toFile());
+        builder.environment().remove("DBLOG_OUT");
         builder.environment().put("DBLOG_HTTP_PORT", String.valueOf(httpPort));
         builder.environment().put("DBLOG_PROGRESS_MILLIS", "1000");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
