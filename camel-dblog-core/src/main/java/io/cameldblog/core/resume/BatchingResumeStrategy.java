@@ -42,6 +42,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     private final Map<String, Map<String, Object>> unstored = new LinkedHashMap<>();
     private final Map<String, List<Consumer<Map<String, Object>>>> listeners = new ConcurrentHashMap<>();
     private final Object lock = new Object();
+    private final Object storeLock = new Object();
 
     private ResumeAdapter adapter;
     private ResumeStrategyConfiguration configuration;
@@ -200,6 +201,13 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
 
     /** Stores every waiting entry; returns the failure, if any (the entries then keep waiting). */
     public Throwable flush() {
+        // one flush at a time: a slower one must not write an older position over a newer one
+        synchronized (storeLock) {
+            return flushWaiting();
+        }
+    }
+
+    private Throwable flushWaiting() {
         Map<String, Map<String, Object>> batch;
         int count;
         synchronized (lock) {
