@@ -38,6 +38,19 @@ sealed interface PgMessage {
     record LogicalMessage(boolean transactional, long lsn, String prefix, byte[] content) implements PgMessage {
     }
 
+    /** How text plugins write a commit time: {@code 2026-11-24 10:15:30.123456+00}. */
+    java.time.format.DateTimeFormatter TEXT_TIMESTAMPTZ = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .appendPattern("x")
+            .toFormatter();
+
+    /** A text plugin's commit time as PostgreSQL microseconds since 2000-01-01 UTC. */
+    static long pgMicros(String textTimestamptz) {
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(textTimestamptz, TEXT_TIMESTAMPTZ);
+        return t.toEpochSecond() * 1_000_000L + t.getNano() / 1000 - 946_684_800_000_000L;
+    }
+
     /** Epoch milliseconds of a PostgreSQL timestamp (microseconds since 2000-01-01 UTC). */
     static long epochMillis(long pgMicros) {
         return Math.floorDiv(pgMicros, 1000L) + 946_684_800_000L;

@@ -2,10 +2,6 @@ package io.cameldblog.postgres;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,11 +25,6 @@ import io.cameldblog.core.Operation;
  */
 final class TestDecodingDecoder implements PgPluginDecoder {
 
-    private static final DateTimeFormatter PG_TIMESTAMPTZ = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .appendPattern("x")
-            .toFormatter();
 
     private final PgValueConverter values;
     private final PgTypeRegistry types;
@@ -68,7 +59,7 @@ final class TestDecodingDecoder implements PgPluginDecoder {
             long identity = previousEnd;
             previousEnd = receiveLsn;
             int at = line.indexOf("(at ");
-            long micros = at < 0 ? 0 : micros(line.substring(at + 4, line.lastIndexOf(')')));
+            long micros = at < 0 ? 0 : PgMessage.pgMicros(line.substring(at + 4, line.lastIndexOf(')')));
             return new PgMessage.Commit(identity, receiveLsn, micros);
         }
         if (line.startsWith("table ")) {
@@ -194,8 +185,4 @@ final class TestDecodingDecoder implements PgPluginDecoder {
         return identifier.replace("\"", "");
     }
 
-    private static long micros(String timestamp) {
-        OffsetDateTime t = OffsetDateTime.parse(timestamp, PG_TIMESTAMPTZ);
-        return t.toEpochSecond() * 1_000_000L + t.getNano() / 1000 - 946_684_800_000_000L;
-    }
 }

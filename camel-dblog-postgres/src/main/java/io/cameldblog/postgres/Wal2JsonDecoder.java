@@ -3,10 +3,6 @@ package io.cameldblog.postgres;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,11 +21,6 @@ import io.cameldblog.core.json.ChangeEventJson;
  */
 final class Wal2JsonDecoder implements PgPluginDecoder {
 
-    private static final DateTimeFormatter PG_TIMESTAMPTZ = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd HH:mm:ss")
-            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-            .appendPattern("x")
-            .toFormatter();
 
     private final PgValueConverter values;
     private final Map<String, PgRelation> relations = new HashMap<>();
@@ -132,13 +123,7 @@ final class Wal2JsonDecoder implements PgPluginDecoder {
         return value instanceof Number n ? n.longValue() : 0;
     }
 
-    /** wal2json's timestamps ({@code 2026-11-24 10:15:30.123456+00}) as PostgreSQL microseconds since 2000. */
     private static long micros(Object timestamp) {
-        if (timestamp == null) {
-            return 0;
-        }
-        OffsetDateTime t = OffsetDateTime.parse(timestamp.toString(), PG_TIMESTAMPTZ);
-        long epochMicros = t.toEpochSecond() * 1_000_000L + t.getNano() / 1000;
-        return epochMicros - 946_684_800_000_000L;
+        return timestamp == null ? 0 : PgMessage.pgMicros(timestamp.toString());
     }
 }
