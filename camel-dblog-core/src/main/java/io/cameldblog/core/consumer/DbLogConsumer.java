@@ -121,7 +121,8 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     /** A stored position wins over the {@code startPosition} option: it is where the last run left off. */
     private StartPosition<P> resolveStartPosition() throws Exception {
         if (resumeStrategy != null) {
-            if (resumeStrategy.getAdapter() == null) {
+            if (!(resumeStrategy.getAdapter() instanceof DbLogResumeAdapter)) {
+                // none yet, or the generic one Camel gave a wrapping consumer (master:): positions need ours
                 resumeStrategy.setAdapter(new DbLogResumeAdapter());
             }
             ResumeStrategyHelper.resume(endpoint.getCamelContext(), this, resumeStrategy, null,

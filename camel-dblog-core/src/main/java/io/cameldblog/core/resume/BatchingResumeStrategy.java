@@ -45,7 +45,20 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     private final Object storeLock = new Object();
 
     private ResumeAdapter adapter;
-    private ResumeStrategyConfiguration configuration;
+    /**
+     * Never null: Camel's adapter lookup for a wrapping consumer ({@code master:}) reads it and insists on a
+     * cache; positions themselves are read from the store through {@link DbLogResumeAdapter}.
+     */
+    private ResumeStrategyConfiguration configuration = new ResumeStrategyConfiguration() {
+        {
+            setResumeCache(new MapResumeCache());
+        }
+
+        @Override
+        public String resumeStrategyService() {
+            return "dblog-resume-strategy";
+        }
+    };
     private ScheduledExecutorService timer;
     private int batchSize = 1;
     private long batchIntervalMillis;
@@ -105,7 +118,9 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
 
     @Override
     public void setResumeStrategyConfiguration(ResumeStrategyConfiguration configuration) {
-        this.configuration = configuration;
+        if (configuration != null) {
+            this.configuration = configuration;
+        }
     }
 
     @Override
