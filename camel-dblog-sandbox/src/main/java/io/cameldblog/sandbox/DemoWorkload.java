@@ -85,15 +85,17 @@ public final class DemoWorkload implements AutoCloseable {
     private void tick() {
         long id = nextId;
         try {
+            // the invoice first: the next order id comes from MySQL, so a tick cut short (shutdown) is redone
+            // from the invoice on, which is written only once
+            if (pg != null) {
+                invoice(id);
+            }
             if (id % 10 == 0) {
                 db.executeInTransaction(insert(id), "UPDATE shop.orders SET status = 'paid' WHERE id = " + (id - 3),
                         "DELETE FROM shop.orders WHERE id = " + (id - 9),
                         "UPDATE shop.customers SET city = CONCAT('City ', " + id + ") WHERE id = " + (1 + id % 3));
             } else {
                 db.executeInTransaction(insert(id), "UPDATE shop.orders SET status = 'paid' WHERE id = " + (id - 3));
-            }
-            if (pg != null) {
-                invoice(id);
             }
             if (mongo != null) {
                 review(id);
