@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameldblog.core.DbLogConstants;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -76,7 +79,7 @@ public class ChangeStreamProgress extends EventNotifierSupport implements CamelC
         if (position == null || exchange.isFailed() || exchange.getFromRouteId() == null) {
             return;
         }
-        RouteProgress p = routes.computeIfAbsent(exchange.getFromRouteId(), id -> new RouteProgress());
+        RouteProgress p = routes.computeIfAbsent(exchange.getFromRouteId(), this::register);
         p.events.incrementAndGet();
         p.position = position;
         Long committed = exchange.getMessage().getHeader(DbLogConstants.TIMESTAMP, Long.class);
@@ -100,6 +103,23 @@ public class ChangeStreamProgress extends EventNotifierSupport implements CamelC
         }
         report();
         super.doStop();
+    }
+
+    /**
+     * A new change-stream route: its counters, also as Micrometer meters when the application has a registry
+     * ({@code camel.metrics.enabled}), so /observe/metrics shows events, lag and how far each stream got.
+     */
+    private RouteProgress register(String routeId) {
+        RouteProgress p = new RouteProgress();
+        MeterRegistry meters = camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters != null) {
+            FunctionCounter.builder("dblog.events", p, r -> r.events.get())
+                    .description("change events processed").tag("route", routeId).register(meters);
+            Gauge.builder("dblog.lag", p, r -> r.lagMillis).baseUnit("milliseconds")
+                    .description("processing time minus the source's commit time of the last event")
+                    .tag("route", routeId).register(meters);
+        }
+        return p;
     }
 
     /** Total events per route, for metrics and tests. */

@@ -109,6 +109,10 @@ class SandboxAppIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("UP");
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("dblog_events_total{route=\"mysql-shop\"", "dblog_lag_milliseconds{route=\"pg-billing\"");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.readString(log).matches("(?s).*mysql-shop: \\d+ events \\(\\+\\d+, .*/s\\), lag \\d+ ms, at mysql-bin\\.\\d+:\\d+.*"));
 
