@@ -48,13 +48,18 @@ class MysqlBinlogYamlRouteTest {
         try {
             db.execute("INSERT INTO shop.orders VALUES (1, 'A-1', 10.10), (2, 'B-2', 20.20)",
                     "UPDATE shop.orders SET total = 11.00 WHERE id = 1",
-                    "DELETE FROM shop.orders WHERE id = 2");
+                    "DELETE FROM shop.orders WHERE id = 2",
+                    // a sentinel after the DELETE: once its line is there, the DELETE was read and filtered out
+                    "INSERT INTO shop.orders VALUES (3, 'C-3', 30.30)");
             Path file = out.resolve("orders.jsonl");
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> Files.exists(file) && Files.readAllLines(file).size() >= 3);
-            // the delete after them was filtered out, not lost in flight: it was read before the context stops
+                    .until(() -> Files.exists(file) && Files.readAllLines(file).size() >= 4);
             List<String> lines = Files.readAllLines(file);
-            assertThat(lines).hasSize(3);
+            assertThat(lines).hasSize(4);
+            assertThat(lines.stream().map(l -> ChangeEventJson.parseObject(l).get("op")).toList())
+                    .containsExactly("c", "c", "u", "c");
+            assertThat(ChangeEventJson.parseObject(lines.get(3)).get("after"))
+                    .isEqualTo(Map.of("id", 3, "sku", "C-3", "total", new BigDecimal("30.30")));
 
             Map<String, Object> first = ChangeEventJson.parseObject(lines.get(0));
             assertThat(first).containsEntry("op", "c").containsEntry("before", null);

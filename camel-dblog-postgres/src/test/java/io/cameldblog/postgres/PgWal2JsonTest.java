@@ -24,6 +24,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,14 +43,29 @@ class PgWal2JsonTest {
     @TempDir
     Path offsets;
 
+    private static final String MISSING =
+            "needs Debian's postgresql-15 and postgresql-15-wal2json (.ci/run installs them: apt-get install "
+            + "postgresql-15 postgresql-15-wal2json)";
+
     @BeforeAll
     static void startServer() throws Exception {
-        Assumptions.assumeTrue(DebianPostgres15.installed(),
-                "needs Debian's postgresql-15 and postgresql-15-wal2json (.ci/run installs them)");
+        if (!DebianPostgres15.installed()) {
+            // CI installs the packages, so there a missing server is a broken CI, not a reason to skip
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException("CI=true but the wal2json test cannot run: " + MISSING);
+            }
+            return;
+        }
         pg = DebianPostgres15.start();
         pg.createDatabase(DB);
         sql("CREATE TABLE items (id int PRIMARY KEY, sku text, price numeric(12,4), at timestamp, seen timestamptz,"
             + " u uuid, tags text[], flag boolean)", "CREATE TABLE plain (id int PRIMARY KEY)");
+    }
+
+    @BeforeEach
+    void needsDebianPostgres15() {
+        // per test, so that each one is reported as skipped with the reason instead of vanishing from the count
+        Assumptions.assumeTrue(pg != null, MISSING);
     }
 
     @AfterAll
