@@ -40,6 +40,10 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "host": target.setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "includetables":
         case "includeTables": target.setIncludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "keystore":
+        case "keyStore": target.setKeyStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "keystorepassword":
+        case "keyStorePassword": target.setKeyStorePassword(property(camelContext, java.lang.String.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -49,8 +53,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "serverid":
         case "serverId": target.setServerId(property(camelContext, long.class, value)); return true;
         case "ssl": target.setSsl(property(camelContext, boolean.class, value)); return true;
+        case "sslmode":
+        case "sslMode": target.setSslMode(property(camelContext, java.lang.String.class, value)); return true;
         case "startposition":
         case "startPosition": target.setStartPosition(property(camelContext, java.lang.String.class, value)); return true;
+        case "truststore":
+        case "trustStore": target.setTrustStore(property(camelContext, java.lang.String.class, value)); return true;
+        case "truststorepassword":
+        case "trustStorePassword": target.setTrustStorePassword(property(camelContext, java.lang.String.class, value)); return true;
         case "username": target.setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -76,6 +86,10 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "host": return java.lang.String.class;
         case "includetables":
         case "includeTables": return java.lang.String.class;
+        case "keystore":
+        case "keyStore": return java.lang.String.class;
+        case "keystorepassword":
+        case "keyStorePassword": return java.lang.String.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return long.class;
         case "password": return java.lang.String.class;
@@ -85,8 +99,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "serverid":
         case "serverId": return long.class;
         case "ssl": return boolean.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
         case "startposition":
         case "startPosition": return java.lang.String.class;
+        case "truststore":
+        case "trustStore": return java.lang.String.class;
+        case "truststorepassword":
+        case "trustStorePassword": return java.lang.String.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -113,6 +133,10 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "host": return target.getHost();
         case "includetables":
         case "includeTables": return target.getIncludeTables();
+        case "keystore":
+        case "keyStore": return target.getKeyStore();
+        case "keystorepassword":
+        case "keyStorePassword": return target.getKeyStorePassword();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
         case "password": return target.getPassword();
@@ -122,8 +146,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "serverid":
         case "serverId": return target.getServerId();
         case "ssl": return target.isSsl();
+        case "sslmode":
+        case "sslMode": return target.getSslMode();
         case "startposition":
         case "startPosition": return target.getStartPosition();
+        case "truststore":
+        case "trustStore": return target.getTrustStore();
+        case "truststorepassword":
+        case "trustStorePassword": return target.getTrustStorePassword();
         case "username": return target.getUsername();
         default: return null;
         }

@@ -23,7 +23,7 @@ public class MysqlBinlogEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(23);
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
         props.add("exceptionHandler");
@@ -33,6 +33,8 @@ public class MysqlBinlogEndpointUriFactory extends org.apache.camel.support.comp
         props.add("heartbeatInterval");
         props.add("host");
         props.add("includeTables");
+        props.add("keyStore");
+        props.add("keyStorePassword");
         props.add("maxReconnectDelay");
         props.add("name");
         props.add("password");
@@ -40,11 +42,16 @@ public class MysqlBinlogEndpointUriFactory extends org.apache.camel.support.comp
         props.add("reconnectDelay");
         props.add("serverId");
         props.add("ssl");
+        props.add("sslMode");
         props.add("startPosition");
+        props.add("trustStore");
+        props.add("trustStorePassword");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(4);
+        secretProps.add("keyStorePassword");
         secretProps.add("password");
+        secretProps.add("trustStorePassword");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.network.AuthenticationException;
-import com.github.shyiko.mysql.binlog.network.SSLMode;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.tls.TlsFailure;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.consumer.ChangeEventSink;
 import io.cameldblog.core.consumer.ChangeLogReader;
@@ -81,7 +81,7 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
         c.setBlocking(true);
         c.setConnectTimeout(endpoint.getConnectTimeout());
         c.setHeartbeatInterval(endpoint.getHeartbeatInterval());
-        c.setSSLMode(endpoint.isSsl() ? SSLMode.REQUIRED : SSLMode.DISABLED);
+        endpoint.tls().applyTo(c);
         long readTimeout = endpoint.getHeartbeatInterval() > 0 ? endpoint.getHeartbeatInterval() * 3 : 0;
         c.setSocketFactory(() -> {
             Socket s = new Socket();
@@ -150,6 +150,13 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
             throw new DbLogConfigurationException("The server at " + server.address() + " refused the replication"
                                                   + " login of '" + endpoint.getUsername() + "': " + e.getMessage(),
                     "check username and password.", null);
+        } catch (IOException e) {
+            if (TlsFailure.in(e)) {
+                throw TlsFailure.refused("replication connection to " + server.address(), e,
+                        "set trustStore to the CA that signed the server's certificate, connect by a host name the"
+                        + " certificate names, or use sslMode=verify_ca (no host name check) or sslMode=disabled.");
+            }
+            throw e;
         }
         if (closed) {
             return;

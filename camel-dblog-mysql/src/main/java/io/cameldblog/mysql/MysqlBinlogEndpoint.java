@@ -46,8 +46,34 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
     private boolean gtidMode;
 
     @UriParam(label = "security", defaultValue = "false",
-              description = "Require TLS for the replication and catalogue connections")
+              description = "Require TLS with full verification (sslMode=verify_identity) on the replication and"
+                            + " catalogue connections")
     private boolean ssl;
+
+    @UriParam(label = "security", enums = "disabled,required,verify_ca,verify_identity",
+              description = "TLS on the replication and catalogue connections, as MySQL's --ssl-mode names it:"
+                            + " disabled, required (encrypted, server not verified), verify_ca (certificate signed by"
+                            + " a trusted CA) or verify_identity (and issued for the host name). Default:"
+                            + " verify_identity when ssl=true, else disabled")
+    private String sslMode;
+
+    @UriParam(label = "security",
+              description = "CA certificates that sign the server's certificate: a PEM file (as --ssl-ca takes) or a"
+                            + " PKCS#12/JKS trust store. Default: the JVM's trust store")
+    private String trustStore;
+
+    @UriParam(label = "security", description = "Password of the trust store, if it has one")
+    @Metadata(secret = true)
+    private String trustStorePassword;
+
+    @UriParam(label = "security",
+              description = "PKCS#12/JKS key store with the client certificate and key, for servers that require"
+                            + " X509 from this user")
+    private String keyStore;
+
+    @UriParam(label = "security", description = "Password of the key store and its key")
+    @Metadata(secret = true)
+    private String keyStorePassword;
 
     @UriParam(label = "advanced", defaultValue = "30000", javaType = "java.time.Duration",
               description = "Connect and read timeout of the catalogue connection and connect timeout of the"
@@ -95,6 +121,7 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
             throw new DbLogConfigurationException("mysqlbinlog:" + getName() + " has no username.",
                     "set username to a user with REPLICATION SLAVE and REPLICATION CLIENT grants.");
         }
+        tls();
         if (serverId < 0 || serverId > 0xFFFFFFFFL) {
             throw new DbLogConfigurationException("Option serverId=" + serverId + " is out of range.",
                     "use a number between 1 and 4294967295 that no other replica of the server uses.");
@@ -163,6 +190,51 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
 
     public void setSsl(boolean ssl) {
         this.ssl = ssl;
+    }
+
+    public String getSslMode() {
+        return sslMode;
+    }
+
+    public void setSslMode(String sslMode) {
+        this.sslMode = sslMode;
+    }
+
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getKeyStore() {
+        return keyStore;
+    }
+
+    public void setKeyStore(String keyStore) {
+        this.keyStore = keyStore;
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    /** TLS as configured; checked in {@link #doInit()}, so a typo fails the start rather than the connection. */
+    public MysqlTls tls() {
+        return MysqlTls.of(this);
     }
 
     public long getConnectTimeout() {

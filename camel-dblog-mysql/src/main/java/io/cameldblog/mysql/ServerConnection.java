@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.tls.TlsFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ final class ServerConnection implements AutoCloseable {
         }
         props.setProperty("connectTimeout", Long.toString(endpoint.getConnectTimeout()));
         props.setProperty("socketTimeout", Long.toString(endpoint.getConnectTimeout()));
-        props.setProperty("sslMode", endpoint.isSsl() ? "verify-full" : "disable");
+        endpoint.tls().applyTo(props);
         String url = "jdbc:mariadb://" + address + "/";
         Connection c;
         try {
@@ -65,6 +66,12 @@ final class ServerConnection implements AutoCloseable {
                         "set username and password of a user that exists on the server and has REPLICATION SLAVE"
                                                                                         + " and REPLICATION CLIENT grants.",
                         null);
+            }
+            // Connector/J reports a failed host name check in its message only
+            if (TlsFailure.in(e) || String.valueOf(e.getMessage()).contains("SSL")) {
+                throw TlsFailure.refused("MySQL/MariaDB server at " + address, e,
+                        "set trustStore to the CA that signed the server's certificate, connect by a host name the"
+                        + " certificate names, or use sslMode=verify_ca (no host name check) or sslMode=disabled.");
             }
             throw new IOException("Cannot connect to the MySQL/MariaDB server at " + address + ": " + firstLine(e)
                                   + ". Fix: check the host and port options and that the server is running and"

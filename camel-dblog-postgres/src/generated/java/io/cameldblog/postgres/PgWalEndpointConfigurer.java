@@ -53,6 +53,17 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectdelay":
         case "reconnectDelay": target.setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slot": target.setSlot(property(camelContext, java.lang.String.class, value)); return true;
+        case "ssl": target.setSsl(property(camelContext, boolean.class, value)); return true;
+        case "sslcert":
+        case "sslCert": target.setSslCert(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslkey":
+        case "sslKey": target.setSslKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslmode":
+        case "sslMode": target.setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslpassword":
+        case "sslPassword": target.setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslrootcert":
+        case "sslRootCert": target.setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "startposition":
         case "startPosition": target.setStartPosition(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
@@ -95,6 +106,17 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
         case "slot": return java.lang.String.class;
+        case "ssl": return boolean.class;
+        case "sslcert":
+        case "sslCert": return java.lang.String.class;
+        case "sslkey":
+        case "sslKey": return java.lang.String.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
+        case "sslpassword":
+        case "sslPassword": return java.lang.String.class;
+        case "sslrootcert":
+        case "sslRootCert": return java.lang.String.class;
         case "startposition":
         case "startPosition": return java.lang.String.class;
         case "statusinterval":
@@ -138,6 +160,17 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectdelay":
         case "reconnectDelay": return target.getReconnectDelay();
         case "slot": return target.getSlot();
+        case "ssl": return target.isSsl();
+        case "sslcert":
+        case "sslCert": return target.getSslCert();
+        case "sslkey":
+        case "sslKey": return target.getSslKey();
+        case "sslmode":
+        case "sslMode": return target.getSslMode();
+        case "sslpassword":
+        case "sslPassword": return target.getSslPassword();
+        case "sslrootcert":
+        case "sslRootCert": return target.getSslRootCert();
         case "startposition":
         case "startPosition": return target.getStartPosition();
         case "statusinterval":

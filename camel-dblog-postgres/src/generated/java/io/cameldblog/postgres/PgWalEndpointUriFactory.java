@@ -23,7 +23,7 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(23);
+        Set<String> props = new HashSet<>(29);
         props.add("bridgeErrorHandler");
         props.add("createPublication");
         props.add("createSlot");
@@ -44,12 +44,19 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
         props.add("publication");
         props.add("reconnectDelay");
         props.add("slot");
+        props.add("ssl");
+        props.add("sslCert");
+        props.add("sslKey");
+        props.add("sslMode");
+        props.add("sslPassword");
+        props.add("sslRootCert");
         props.add("startPosition");
         props.add("statusInterval");
         props.add("username");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(3);
         secretProps.add("password");
+        secretProps.add("sslPassword");
         secretProps.add("username");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         MULTI_VALUE_PREFIXES = Collections.emptyMap();

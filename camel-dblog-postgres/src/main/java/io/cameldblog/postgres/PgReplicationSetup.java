@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.tls.TlsFailure;
 import io.cameldblog.core.TableFilter;
 import org.postgresql.PGProperty;
 import org.slf4j.Logger;
@@ -70,6 +71,7 @@ final class PgReplicationSetup {
         }
         PGProperty.APPLICATION_NAME.set(p, "camel-dblog " + endpoint.getName());
         PGProperty.CONNECT_TIMEOUT.set(p, 10);
+        PgTls.applyTo(p, endpoint);
         return p;
     }
 
@@ -95,6 +97,14 @@ final class PgReplicationSetup {
             case "42501":
                 throw noReplicationPrivilege(e);
             default:
+                // pgjdbc reports a failed host name check without an SSLException in the chain, only in its message
+                String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (TlsFailure.in(e) || text.contains("ssl") || text.contains("hostnameverifier")) {
+                    throw TlsFailure.refused("PostgreSQL server at " + endpoint.getHost() + ":" + endpoint.getPort()
+                                             + " (sslMode=" + endpoint.effectiveSslMode() + ")", e,
+                            "set sslRootCert to the CA that signed the server's certificate, connect by a host name"
+                            + " the certificate names, or use sslMode=verify-ca (no host name check) or require.");
+                }
                 return e; // network, server starting or shutting down: a retry may help
         }
     }

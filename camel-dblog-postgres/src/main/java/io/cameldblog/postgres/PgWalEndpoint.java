@@ -82,6 +82,34 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
                             + " at debug level and not routed")
     private boolean messages;
 
+    @UriParam(label = "security", defaultValue = "false",
+              description = "Require TLS with full verification (sslMode=verify-full) on the replication and catalogue"
+                            + " connections")
+    private boolean ssl;
+
+    @UriParam(label = "security", enums = "disable,prefer,require,verify-ca,verify-full",
+              description = "TLS on every connection, as libpq names it: disable, prefer (TLS when the server offers"
+                            + " it, unverified), require (encrypted, server not verified), verify-ca (certificate"
+                            + " signed by sslRootCert) or verify-full (and issued for the host name). Default:"
+                            + " verify-full when ssl=true, else prefer")
+    private String sslMode;
+
+    @UriParam(label = "security",
+              description = "PEM file of the CA certificates that sign the server's certificate (libpq's"
+                            + " sslrootcert). Default: ~/.postgresql/root.crt")
+    private String sslRootCert;
+
+    @UriParam(label = "security", description = "Client certificate (PEM) for servers that require cert"
+                                                + " authentication (libpq's sslcert)")
+    private String sslCert;
+
+    @UriParam(label = "security", description = "Client key for sslCert: PKCS#8 DER (.pk8) or PKCS#12 (.p12)"
+                                                + " (libpq's sslkey)")
+    private String sslKey;
+
+    @UriParam(label = "security", secret = true, description = "Password of sslKey, if it has one")
+    private String sslPassword;
+
     public PgWalEndpoint(String uri, PgWalComponent component) {
         super(uri, component);
     }
@@ -129,6 +157,7 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
             throw new DbLogConfigurationException("Option plugin='" + plugin + "' is not a supported output plugin.",
                     "use plugin=pgoutput (the default; built into PostgreSQL 10+), wal2json or test_decoding.");
         }
+        effectiveSslMode();
         if (statusInterval <= 0) {
             throw new DbLogConfigurationException("Option statusInterval must be positive, got " + statusInterval
                                                   + " ms.",
@@ -146,6 +175,67 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     /** The publication pgoutput reads: the option, or the slot's name. */
     public String effectivePublication() {
         return publication == null || publication.isBlank() ? slot : publication;
+    }
+
+    /** The TLS mode every connection uses: the option, else verify-full with ssl=true, else pgjdbc's prefer. */
+    public String effectiveSslMode() {
+        if (sslMode == null || sslMode.isBlank()) {
+            return ssl ? "verify-full" : "prefer";
+        }
+        String mode = sslMode.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (!List.of("disable", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
+            throw new DbLogConfigurationException("Option sslMode=" + sslMode + " is not a TLS mode.",
+                    "use one of disable, prefer, require, verify-ca, verify-full.");
+        }
+        return mode;
+    }
+
+    public boolean isSsl() {
+        return ssl;
+    }
+
+    public void setSsl(boolean ssl) {
+        this.ssl = ssl;
+    }
+
+    public String getSslMode() {
+        return sslMode;
+    }
+
+    public void setSslMode(String sslMode) {
+        this.sslMode = sslMode;
+    }
+
+    public String getSslRootCert() {
+        return sslRootCert;
+    }
+
+    public void setSslRootCert(String sslRootCert) {
+        this.sslRootCert = sslRootCert;
+    }
+
+    public String getSslCert() {
+        return sslCert;
+    }
+
+    public void setSslCert(String sslCert) {
+        this.sslCert = sslCert;
+    }
+
+    public String getSslKey() {
+        return sslKey;
+    }
+
+    public void setSslKey(String sslKey) {
+        this.sslKey = sslKey;
+    }
+
+    public String getSslPassword() {
+        return sslPassword;
+    }
+
+    public void setSslPassword(String sslPassword) {
+        this.sslPassword = sslPassword;
     }
 
     public String jdbcUrl() {
