@@ -22,6 +22,7 @@ public final class DemoSandbox implements AutoCloseable {
     private final SandboxZooKeeper zooKeeper;
     private final SandboxPostgres postgres;
     private final SandboxMongo mongo;
+    private final SandboxKafka kafka;
     private final long workloadPeriodMillis;
     private DemoWorkload workload;
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -44,6 +45,7 @@ public final class DemoSandbox implements AutoCloseable {
             DemoWorkload.createTables(postgres);
             // in memory: the stand-in's file backend does not keep the oplog in insertion order
             mongo = SandboxMongo.start();
+            kafka = SandboxKafka.startIn(dir.resolve("kafka"));
         } catch (RuntimeException e) {
             mariaDb.close();
             throw e;
@@ -71,12 +73,15 @@ public final class DemoSandbox implements AutoCloseable {
         properties.put("mongo.startPosition", "earliest");
         // the stand-in starts empty each time (a new oplog): a new stream name, so no stale position applies
         properties.put("mongo.stream", "reviews-" + System.currentTimeMillis());
+        properties.put("kafka.enabled", "true");
+        properties.put("kafka.bootstrapServers", kafka.bootstrapServers());
         properties.put("replica.url", mariaDb.jdbcUrl("replica"));
         properties.put("replica.username", "root");
         properties.put("replica.password", "");
         LOG.info("Sandbox MariaDB on {}:{} (data in {})", mariaDb.host(), mariaDb.port(), dir);
         LOG.info("Sandbox broker (ActiveMQ Artemis) on {}", broker.url());
         LOG.info("Sandbox ZooKeeper on {} (positions under /camel-dblog/offsets)", zooKeeper.connectString());
+        LOG.info("Sandbox Kafka broker (KRaft, compacted topics dblog.<db>.<table>) on {}", kafka.bootstrapServers());
         LOG.info("Sandbox PostgreSQL on {}:{} (database billing)", postgres.host(), postgres.port());
         LOG.info("Sandbox MongoDB stand-in (mongo-java-server in memory, not a real mongod; empty at each start) on {}",
                 mongo.connectionString());
@@ -119,6 +124,7 @@ public final class DemoSandbox implements AutoCloseable {
             }
         } finally {
             try {
+                kafka.close();
                 broker.close();
             } finally {
                 try {

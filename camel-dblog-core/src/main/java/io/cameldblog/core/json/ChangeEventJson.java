@@ -54,6 +54,14 @@ public final class ChangeEventJson {
         }
     }
 
+    /**
+     * The row's primary key as a JSON object ({@code {"id":7}}), in column order: the record key a compacted topic
+     * keeps the latest row under, as Debezium writes it.
+     */
+    public static String keyJson(ChangeEvent event) {
+        return write(event.key());
+    }
+
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
