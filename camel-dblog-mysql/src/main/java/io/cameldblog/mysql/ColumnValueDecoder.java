@@ -93,7 +93,7 @@ final class ColumnValueDecoder {
             return new String(bytes, column.charset());
         }
         // BINARY(n) is logged without its trailing zero bytes: give the value as stored
-        int length = ((((column.meta() >> 4) & 0x300) ^ 0x300) + (column.meta() & 0xFF));
+        int length = ColumnSpec.fixedLength(column.meta());
         if (column.type() == com.github.shyiko.mysql.binlog.event.deserialization.ColumnType.STRING
                 && bytes.length < length) {
             return Arrays.copyOf(bytes, length);

@@ -31,6 +31,10 @@ class MysqlBinlogTypesTest {
     @BeforeAll
     static void startServer() {
         db = SandboxMariaDb.start();
+        createTables();
+    }
+
+    static void createTables() {
         db.execute("CREATE DATABASE t",
                 "CREATE TABLE t.types (id INT PRIMARY KEY,"
                                       + " i8 TINYINT, u8 TINYINT UNSIGNED, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED,"
@@ -39,7 +43,8 @@ class MysqlBinlogTypesTest {
                                       + " c5 CHAR(5) CHARACTER SET utf8mb4, vlatin VARCHAR(20) CHARACTER SET latin1,"
                                       + " bin4 BINARY(4), vbin VARBINARY(8), bl BLOB, tx TEXT, mtx MEDIUMTEXT,"
                                       + " j JSON, e ENUM('small','medium','large'), s SET('red','green','blue'),"
-                                      + " dt DATE, tm TIME(6), tmlong TIME, dtm DATETIME(6), ts TIMESTAMP(6) NULL, y YEAR)",
+                                      + " dt DATE, tm TIME(6), tmlong TIME, dtm DATETIME(6), ts TIMESTAMP(6) NULL, y YEAR,"
+                                      + " uy INT UNSIGNED)",
                 "CREATE TABLE t.dates (id INT PRIMARY KEY, d DATE, dt DATETIME, dt6 DATETIME(6), ts TIMESTAMP NULL,"
                                       + " ts3 TIMESTAMP(3) NULL)",
                 "SET GLOBAL time_zone = '+00:00'");
@@ -59,7 +64,7 @@ class MysqlBinlogTypesTest {
                        + " b'1', b'101000000001', 'a😀', 'café', X'0102', X'00FF10', X'DEADBEEF', 'text ✓',"
                        + " REPEAT('m', 70000), '{\"a\": [1, 2.5, \"x\"], \"big\": 12345678901234567890}',"
                        + " 'medium', 'red,blue', '2026-11-24', '10:15:30.123456', '-838:59:59',"
-                       + " '2026-11-24 10:15:30.123456', '2026-11-24 10:15:30.654321', 2026)");
+                       + " '2026-11-24 10:15:30.123456', '2026-11-24 10:15:30.654321', 2026, 4294967295)");
             db.execute("UPDATE t.types SET u64 = 0, e = 'large', s = '', j = '[]' WHERE id = 1");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 2);
@@ -95,6 +100,8 @@ class MysqlBinlogTypesTest {
             assertThat(row.get("dtm")).isEqualTo(LocalDateTime.of(2026, 11, 24, 10, 15, 30, 123_456_000));
             assertThat(row.get("ts")).isEqualTo(Instant.parse("2026-11-24T10:15:30.654321Z"));
             assertThat(row.get("y")).isEqualTo(2026);
+            // a numeric column after YEAR: the signedness bits are not shifted by it
+            assertThat(row.get("uy")).isEqualTo(4294967295L);
 
             Map<String, Object> updated = route.events().get(1).after();
             assertThat(updated.get("u64")).isEqualTo(BigInteger.ZERO);
