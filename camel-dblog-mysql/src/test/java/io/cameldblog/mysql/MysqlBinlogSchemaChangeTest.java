@@ -6,11 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameldblog.core.consumer.DbLogConsumer;
 import io.cameldblog.sandbox.SandboxMariaDb;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * the table as information_schema describes it now. Replaying events written before an ALTER TABLE that changed a
  * column's type or position stops the stream with an error naming the table, the column, both types and the
  * fix; no event goes out with values under the wrong names. From a position after the ALTER the rows arrive.
+ * The server's setting is named in a warning once per endpoint.
  */
 class MysqlBinlogSchemaChangeTest {
 
@@ -79,6 +88,72 @@ class MysqlBinlogSchemaChangeTest {
 
         assertThat(replayFails("notes", beforeAlter)).contains("shop.notes", "has 2 columns", "but 3",
                 "Fix: set binlog_row_metadata=FULL");
+    }
+
+    @Test
+    void theMetadataWarningIsLoggedOnceThoughEveryReconnectChecksTheServer() throws Exception {
+        db.execute("CREATE TABLE shop.pings (id INT PRIMARY KEY)");
+        try (LogCapture log = new LogCapture();
+             CapturingRoute route = new CapturingRoute(MysqlBinlogStreamTest.uri("pings",
+                     "includeTables=shop\\.pings&reconnectDelay=100", db)).start()) {
+            db.execute("INSERT INTO shop.pings VALUES (1)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 1);
+            killReplicationConnections();
+            db.execute("INSERT INTO shop.pings VALUES (2)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 2);
+
+            assertThat(log.messages()).anyMatch(m -> m.contains("pings") && m.contains("reconnected"));
+            assertThat(log.messages()).filteredOn(m -> m.contains("binlog_row_metadata=MINIMAL")).hasSize(1)
+                    .allMatch(m -> m.contains("Set binlog_row_metadata=FULL"));
+        }
+    }
+
+    private static void killReplicationConnections() throws SQLException {
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST"
+                                               + " WHERE COMMAND LIKE 'Binlog Dump%'")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            assertThat(ids).isNotEmpty();
+            for (long id : ids) {
+                s.execute("KILL CONNECTION " + id);
+            }
+        }
+    }
+
+    /** Every formatted log message while open, at WARN and below, as an operator reads the log. */
+    private static final class LogCapture implements AutoCloseable {
+
+        private final List<String> messages = new CopyOnWriteArrayList<>();
+        private final AbstractAppender appender = new AbstractAppender("capture", null, null, true,
+                Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                messages.add(event.getMessage().getFormattedMessage());
+            }
+        };
+
+        LogCapture() {
+            appender.start();
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().getRootLogger().addAppender(appender, Level.INFO, null);
+            context.updateLoggers();
+        }
+
+        List<String> messages() {
+            return messages;
+        }
+
+        @Override
+        public void close() {
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().getRootLogger().removeAppender("capture");
+            context.updateLoggers();
+            appender.stop();
+        }
     }
 
     /** Starts a route on {@code table} from {@code position}; it must fail and emit nothing. */
