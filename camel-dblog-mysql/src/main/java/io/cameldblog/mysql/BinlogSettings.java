@@ -30,16 +30,16 @@ final class BinlogSettings {
         if (!"ON".equalsIgnoreCase(logBin) && !"1".equals(logBin)) {
             throw new DbLogConfigurationException("The server at " + address + " does not write a binary log"
                                                   + " (log_bin=" + logBin + ").",
-                    "start the server with --log-bin --binlog-format=ROW (my.cnf: log_bin=mysql-bin, binlog_format=ROW)"
-                                                                                   + " and a unique server_id.");
+                    "start the server with --log-bin --binlog-format=ROW (my.cnf: log_bin=mysql-bin,"
+                                                          + " binlog_format=ROW) and a unique server_id.");
         }
         String format = values.get("binlog_format");
         if (!"ROW".equalsIgnoreCase(format)) {
             throw new DbLogConfigurationException(
                     "The server at " + address + " logs with binlog_format=" + format
                                                   + ": statement and mixed logging do not carry the changed rows.",
-                    "set binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in my.cnf), then reconnect the writers"
-                                                                                          + " so their sessions use it.");
+                    "set binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in my.cnf), then reconnect the"
+                                                          + " writers so their sessions use it.");
         }
         // MySQL 8.0.3+: updates of JSON columns logged as PARTIAL_UPDATE_ROWS events hold only the changed paths
         String valueOptions = values.get("binlog_row_value_options");
@@ -49,8 +49,8 @@ final class BinlogSettings {
                                                   + ": updates of JSON columns are then logged as partial updates"
                                                   + " (PARTIAL_UPDATE_ROWS events) that hold only the changed parts of"
                                                   + " the document, which this reader cannot turn into rows.",
-                    "SET GLOBAL binlog_row_value_options='' (and binlog_row_value_options= in my.cnf), then reconnect"
-                                                                                   + " the writers so their sessions use it.");
+                    "SET GLOBAL binlog_row_value_options='' (and binlog_row_value_options= in my.cnf), then"
+                                                          + " reconnect the writers so their sessions use it.");
         }
     }
 

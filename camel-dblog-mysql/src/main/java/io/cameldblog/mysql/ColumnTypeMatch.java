@@ -41,7 +41,8 @@ final class ColumnTypeMatch {
                     : t == ColumnType.DATETIME && fsp(now) == 0;
             case "timestamp" -> t == ColumnType.TIMESTAMP_V2 ? equal(logged.meta(), fsp(now))
                     : t == ColumnType.TIMESTAMP && fsp(now) == 0;
-            case "char", "binary" -> t == ColumnType.STRING && equal(ColumnSpec.fixedLength(logged.meta()), now.octetLength());
+            case "char", "binary" -> t == ColumnType.STRING
+                    && equal(ColumnSpec.fixedLength(logged.meta()), now.octetLength());
             case "varchar", "varbinary" -> (t == ColumnType.VARCHAR || t == ColumnType.VAR_STRING)
                     && equal(logged.meta(), now.octetLength());
             case "tinytext", "tinyblob" -> isBlob(t) && logged.meta() == 1;

@@ -1,9 +1,13 @@
 package io.cameldblog.mysql;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 
-import io.cameldblog.sandbox.SandboxMariaDb;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The same values on a server with {@code binlog_row_metadata=MINIMAL}: the table map carries types, signedness
@@ -12,9 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class MysqlBinlogTypesMinimalMetadataTest extends MysqlBinlogTypesTest {
 
-    @BeforeAll
-    static void startServer() {
-        db = SandboxMariaDb.start(List.of("--binlog-row-metadata=MINIMAL"));
-        createTables();
+    @Override
+    List<String> serverOptions() {
+        return List.of("--binlog-row-metadata=MINIMAL");
+    }
+
+    @Test
+    void theServerLogsMinimalMetadata() throws Exception {
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.binlog_row_metadata")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("MINIMAL");
+        }
     }
 }

@@ -16,6 +16,7 @@ import io.cameldblog.sandbox.SandboxMariaDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,17 +25,19 @@ import static org.awaitility.Awaitility.await;
  * Each column type arrives as the value the column holds, with the Java type docs/events.md promises, read from
  * a real MariaDB binlog (where the binlog client's default decoding is lossy).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MysqlBinlogTypesTest {
 
-    static SandboxMariaDb db;
+    SandboxMariaDb db;
 
-    @BeforeAll
-    static void startServer() {
-        db = SandboxMariaDb.start();
-        createTables();
+    /** Server options beyond the sandbox's defaults, which log full row metadata. */
+    List<String> serverOptions() {
+        return List.of();
     }
 
-    static void createTables() {
+    @BeforeAll
+    void startServer() {
+        db = SandboxMariaDb.start(serverOptions());
         db.execute("CREATE DATABASE t",
                 "CREATE TABLE t.types (id INT PRIMARY KEY,"
                                       + " i8 TINYINT, u8 TINYINT UNSIGNED, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED,"
@@ -51,8 +54,10 @@ class MysqlBinlogTypesTest {
     }
 
     @AfterAll
-    static void stopServer() {
-        db.close();
+    void stopServer() {
+        if (db != null) {
+            db.close();
+        }
     }
 
     @Test
