@@ -15,18 +15,17 @@ import com.github.shyiko.mysql.binlog.event.deserialization.WriteRowsEventDataDe
 import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
 
 /**
- * The binlog client's event deserializer with row deserializers that decode TIME values exactly.
+ * The binlog client's event deserializer with row deserializers that decode temporal values exactly.
  * <p>
- * The client drops the sign of a packed TIME(fsp) value, so {@code '-838:59:59'} arrives as a positive, unrelated
- * duration. The row deserializers here decode TIME the way the server packs it ({@code my_time_packed_from_binary}
- * in MySQL's {@code my_time.cc}) and return signed microseconds, the form every other temporal type takes under
- * {@code DATE_AND_TIME_AS_LONG_MICRO}. The row deserializers need the table maps seen so far; the client keeps
- * those in a private map, so this deserializer keeps its own copy as table-map events go by.
+ * The client drops the sign of a packed TIME(fsp) value ({@code '-838:59:59'} arrives as a positive, unrelated
+ * duration), turns zero dates into year -290308, rolls invalid days over into the next month and computes dates
+ * before 1582 in the Julian calendar. The row deserializers here read TIME, DATE, DATETIME and TIMESTAMP the way
+ * the server packs them ({@link PackedTemporal}) and return microseconds, the form every temporal type takes
+ * under {@code DATE_AND_TIME_AS_LONG_MICRO}, or {@code null} for a value that is no date. The row deserializers
+ * need the table maps seen so far; the client keeps those in a private map, so this deserializer keeps its own
+ * copy as table-map events go by.
  */
 final class BinlogEventDeserializer extends EventDeserializer {
-
-    private static final long TIME_INT_OFFSET = 0x800000L;
-    private static final long TIME_OFFSET = 0x800000000000L;
 
     private final Map<Long, TableMapEventData> tableMaps;
 
@@ -59,50 +58,6 @@ final class BinlogEventDeserializer extends EventDeserializer {
         return event;
     }
 
-    /** Signed microseconds of a TIME(fsp) value in the binlog's packed form. */
-    static long signedTimeMicros(int fsp, ByteArrayInputStream in) throws IOException {
-        long packed;
-        switch (fsp) {
-            case 1, 2 -> {
-                long intPart = bigEndian(in.read(3)) - TIME_INT_OFFSET;
-                long frac = in.read() & 0xFF;
-                if (intPart < 0 && frac != 0) {
-                    intPart++;
-                    frac -= 0x100;
-                }
-                packed = (intPart << 24) + frac * 10_000;
-            }
-            case 3, 4 -> {
-                long intPart = bigEndian(in.read(3)) - TIME_INT_OFFSET;
-                long frac = bigEndian(in.read(2));
-                if (intPart < 0 && frac != 0) {
-                    intPart++;
-                    frac -= 0x10000;
-                }
-                packed = (intPart << 24) + frac * 100;
-            }
-            case 5, 6 -> packed = bigEndian(in.read(6)) - TIME_OFFSET;
-            default -> packed = (bigEndian(in.read(3)) - TIME_INT_OFFSET) << 24;
-        }
-        boolean negative = packed < 0;
-        long magnitude = Math.abs(packed);
-        long hms = magnitude >> 24;
-        long hours = (hms >> 12) & 0x3FF;
-        long minutes = (hms >> 6) & 0x3F;
-        long seconds = hms & 0x3F;
-        long micros = ((hours * 60 + minutes) * 60 + seconds) * 1_000_000L + (magnitude & 0xFFFFFF);
-        return negative ? -micros : micros;
-    }
-
-    /** The stream's number readers are little-endian; the packed temporal formats are big-endian. */
-    private static long bigEndian(byte[] bytes) {
-        long result = 0;
-        for (byte b : bytes) {
-            result = (result << 8) | (b & 0xFF);
-        }
-        return result;
-    }
-
     private static final class WriteRows extends WriteRowsEventDataDeserializer {
         WriteRows(Map<Long, TableMapEventData> tableMaps) {
             super(tableMaps);
@@ -110,7 +65,32 @@ final class BinlogEventDeserializer extends EventDeserializer {
 
         @Override
         protected Serializable deserializeTimeV2(int meta, ByteArrayInputStream in) throws IOException {
-            return signedTimeMicros(meta, in);
+            return PackedTemporal.timeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV2(meta, in);
         }
     }
 
@@ -121,7 +101,32 @@ final class BinlogEventDeserializer extends EventDeserializer {
 
         @Override
         protected Serializable deserializeTimeV2(int meta, ByteArrayInputStream in) throws IOException {
-            return signedTimeMicros(meta, in);
+            return PackedTemporal.timeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV2(meta, in);
         }
     }
 
@@ -132,7 +137,32 @@ final class BinlogEventDeserializer extends EventDeserializer {
 
         @Override
         protected Serializable deserializeTimeV2(int meta, ByteArrayInputStream in) throws IOException {
-            return signedTimeMicros(meta, in);
+            return PackedTemporal.timeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.date(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.dateTimeV2(meta, in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV1(in);
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return PackedTemporal.timestampV2(meta, in);
         }
     }
 }

@@ -9,7 +9,22 @@ import java.util.Set;
  */
 record CatalogTable(List<CatalogColumn> columns, List<String> primaryKey, Set<String> jsonColumns) {
 
-    record CatalogColumn(String name, String dataType, String columnType, String charsetName) {
+    /** The column of this name (MySQL compares column names case-insensitively), or {@code null}. */
+    CatalogColumn column(String name) {
+        for (CatalogColumn c : columns) {
+            if (c.name().equalsIgnoreCase(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One column's row of {@code information_schema.COLUMNS}; the sizes are {@code null} where the type has
+     * none.
+     */
+    record CatalogColumn(String name, String dataType, String columnType, String charsetName, Long octetLength,
+            Integer numericPrecision, Integer numericScale, Integer datetimePrecision) {
 
         boolean unsigned() {
             return columnType != null && columnType.toLowerCase().contains("unsigned");

@@ -29,6 +29,15 @@ public record ColumnSpec(String name, ColumnType type, int meta, boolean unsigne
         };
     }
 
+    /** The byte length of a CHAR(n) / BINARY(n) column from its table-map metadata. */
+    static int fixedLength(int meta) {
+        if (meta < 256) {
+            return meta;
+        }
+        // the length's two high bits ride in the type byte, inverted
+        return (((meta >> 4) & 0x300) ^ 0x300) + (meta & 0xFF);
+    }
+
     /**
      * The table map says STRING for CHAR, BINARY, ENUM and SET; the real type is in the first metadata byte.
      */

@@ -33,7 +33,7 @@ final class ColumnValueDecoder {
     }
 
     static Object decode(ColumnSpec column, Serializable raw) {
-        if (raw == null) {
+        if (raw == null || isInvalidDateMark(column, raw)) {
             return null;
         }
         return switch (column.type()) {
@@ -60,6 +60,19 @@ final class ColumnValueDecoder {
             case SET -> setLabels(column, ((Number) raw).longValue());
             case BIT -> bits(column, (BitSet) raw);
             default -> raw;
+        };
+    }
+
+    /**
+     * {@link BinlogEventDeserializer} gives {@code null} for a zero or invalid date; where the client's own row
+     * decoding runs (the events inside a compressed transaction) it gives {@code Long.MIN_VALUE}, which would read
+     * as year -290308.
+     */
+    private static boolean isInvalidDateMark(ColumnSpec column, Serializable raw) {
+        return switch (column.type()) {
+            case DATE, NEWDATE, DATETIME, DATETIME_V2, TIMESTAMP, TIMESTAMP_V2 ->
+                raw instanceof Long l && l == Long.MIN_VALUE;
+            default -> false;
         };
     }
 
@@ -93,7 +106,7 @@ final class ColumnValueDecoder {
             return new String(bytes, column.charset());
         }
         // BINARY(n) is logged without its trailing zero bytes: give the value as stored
-        int length = ((((column.meta() >> 4) & 0x300) ^ 0x300) + (column.meta() & 0xFF));
+        int length = ColumnSpec.fixedLength(column.meta());
         if (column.type() == com.github.shyiko.mysql.binlog.event.deserialization.ColumnType.STRING
                 && bytes.length < length) {
             return Arrays.copyOf(bytes, length);

@@ -1,5 +1,8 @@
 package io.cameldblog.mysql;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
@@ -85,6 +88,9 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
                             + " connection silent for three periods is treated as lost")
     private long heartbeatInterval = 10000;
 
+    /** Server settings already warned about: each reconnect checks the server again, the log says it once. */
+    private final Set<String> warnedSettings = ConcurrentHashMap.newKeySet();
+
     public MysqlBinlogEndpoint(String uri, MysqlBinlogComponent component) {
         super(uri, component);
     }
@@ -126,6 +132,11 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
             throw new DbLogConfigurationException("Option serverId=" + serverId + " is out of range.",
                     "use a number between 1 and 4294967295 that no other replica of the server uses.");
         }
+    }
+
+    /** True the first time a warning about this server setting is due, so that it is logged once. */
+    boolean firstWarningAbout(String setting) {
+        return warnedSettings.add(setting);
     }
 
     /** The replica id: the option, else a stable number from the endpoint name in a range servers rarely use. */

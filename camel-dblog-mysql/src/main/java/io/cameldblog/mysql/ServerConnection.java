@@ -33,15 +33,17 @@ final class ServerConnection implements AutoCloseable {
     static final int ER_ACCESS_DENIED = 1045;
     static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
+    private final MysqlBinlogEndpoint endpoint;
     private final String address;
     private final Connection jdbc;
-    private final boolean mariaDb;
+    private final ServerVersion version;
     private final Map<Integer, Charset> charsetsByCollation = new HashMap<>();
 
-    private ServerConnection(String address, Connection jdbc, boolean mariaDb) {
+    private ServerConnection(MysqlBinlogEndpoint endpoint, String address, Connection jdbc, ServerVersion version) {
+        this.endpoint = endpoint;
         this.address = address;
         this.jdbc = jdbc;
-        this.mariaDb = mariaDb;
+        this.version = version;
     }
 
     static ServerConnection open(MysqlBinlogEndpoint endpoint) throws IOException {
@@ -78,12 +80,12 @@ final class ServerConnection implements AutoCloseable {
                                   + " reachable from here.", e);
         }
         try {
-            boolean maria;
+            ServerVersion version;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT VERSION()")) {
                 rs.next();
-                maria = rs.getString(1).toLowerCase(Locale.ROOT).contains("mariadb");
+                version = ServerVersion.parse(rs.getString(1));
             }
-            ServerConnection server = new ServerConnection(address, c, maria);
+            ServerConnection server = new ServerConnection(endpoint, address, c, version);
             server.loadCharsets();
             return server;
         } catch (SQLException e) {
@@ -97,7 +99,7 @@ final class ServerConnection implements AutoCloseable {
     }
 
     boolean isMariaDb() {
-        return mariaDb;
+        return version.mariaDb();
     }
 
     /**
@@ -105,32 +107,14 @@ final class ServerConnection implements AutoCloseable {
      * replica needs.
      */
     void checkCanReplicate(String username) throws SQLException {
-        Map<String, String> vars = variables("log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata");
-        if (!"ON".equalsIgnoreCase(vars.get("log_bin")) && !"1".equals(vars.get("log_bin"))) {
-            throw new DbLogConfigurationException("The server at " + address + " does not write a binary log"
-                                                  + " (log_bin=" + vars.get("log_bin") + ").",
-                    "start the server with --log-bin --binlog-format=ROW (my.cnf: log_bin=mysql-bin, binlog_format=ROW)"
-                                                                                                 + " and a unique server_id.");
-        }
-        String format = vars.get("binlog_format");
-        if (!"ROW".equalsIgnoreCase(format)) {
-            throw new DbLogConfigurationException(
-                    "The server at " + address + " logs with binlog_format=" + format
-                                                  + ": statement and mixed logging do not carry the changed rows.",
-                    "set binlog_format=ROW (SET GLOBAL binlog_format='ROW' and in my.cnf), then reconnect the writers"
-                                                                                          + " so their sessions use it.");
-        }
-        String image = vars.get("binlog_row_image");
-        if (image != null && !"FULL".equalsIgnoreCase(image)) {
-            LOG.warn("The server at {} logs binlog_row_image={}: before images of updates and deletes hold only"
-                     + " the key and changed columns. Set binlog_row_image=FULL for whole rows.", address, image);
-        }
-        String metadata = vars.get("binlog_row_metadata");
-        if (metadata != null && !"FULL".equalsIgnoreCase(metadata)) {
-            LOG.info("The server at {} logs binlog_row_metadata={}: column names come from information_schema"
-                     + " (kept up to date on ALTER TABLE). binlog_row_metadata=FULL makes them exact for old"
-                     + " events too.", address, metadata);
-        }
+        BinlogSettings settings = new BinlogSettings(address, variables(BinlogSettings.VARIABLES));
+        settings.refuseUnreadable();
+        settings.warnings().forEach((variable, warning) -> {
+            // a reconnect opens a new connection: the operator needs the warning once per endpoint
+            if (endpoint.firstWarningAbout(variable)) {
+                LOG.warn(warning);
+            }
+        });
         checkGrants(username);
     }
 
@@ -197,7 +181,7 @@ final class ServerConnection implements AutoCloseable {
     }
 
     String executedGtids() throws SQLException {
-        String sql = mariaDb ? "SELECT @@gtid_binlog_pos" : "SELECT @@gtid_executed";
+        String sql = version.mariaDb() ? "SELECT @@gtid_binlog_pos" : "SELECT @@gtid_executed";
         try (Statement s = jdbc.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
@@ -273,10 +257,10 @@ final class ServerConnection implements AutoCloseable {
     }
 
     private String binlogStatusStatement() {
-        return "SHOW MASTER STATUS";
+        return version.binlogStatusStatement();
     }
 
-    private Map<String, String> variables(String... names) throws SQLException {
+    private Map<String, String> variables(List<String> names) throws SQLException {
         Map<String, String> values = new HashMap<>();
         try (Statement s = jdbc.createStatement();
              ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name IN ('"

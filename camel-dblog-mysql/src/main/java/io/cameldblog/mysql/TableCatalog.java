@@ -53,14 +53,17 @@ final class TableCatalog {
         Connection c = server.jdbc();
         List<CatalogTable.CatalogColumn> columns = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+                "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, CHARACTER_OCTET_LENGTH,"
+                                                       + " NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION"
+                                                       + " FROM information_schema.COLUMNS"
                                                        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             ps.setString(1, db);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new CatalogTable.CatalogColumn(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4)));
+                            rs.getString(4), rs.getObject(5) == null ? null : rs.getLong(5), integer(rs, 6),
+                            integer(rs, 7), integer(rs, 8)));
                 }
             }
         }
@@ -100,5 +103,10 @@ final class TableCatalog {
             }
         }
         return new CatalogTable(List.copyOf(columns), List.copyOf(pk), Set.copyOf(json));
+    }
+
+    private static Integer integer(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : (int) value;
     }
 }

@@ -16,6 +16,7 @@ import io.cameldblog.sandbox.SandboxMariaDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,13 +25,19 @@ import static org.awaitility.Awaitility.await;
  * Each column type arrives as the value the column holds, with the Java type docs/events.md promises, read from
  * a real MariaDB binlog (where the binlog client's default decoding is lossy).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MysqlBinlogTypesTest {
 
-    static SandboxMariaDb db;
+    SandboxMariaDb db;
+
+    /** Server options beyond the sandbox's defaults, which log full row metadata. */
+    List<String> serverOptions() {
+        return List.of();
+    }
 
     @BeforeAll
-    static void startServer() {
-        db = SandboxMariaDb.start();
+    void startServer() {
+        db = SandboxMariaDb.start(serverOptions());
         db.execute("CREATE DATABASE t",
                 "CREATE TABLE t.types (id INT PRIMARY KEY,"
                                       + " i8 TINYINT, u8 TINYINT UNSIGNED, u16 SMALLINT UNSIGNED, u24 MEDIUMINT UNSIGNED,"
@@ -39,13 +46,18 @@ class MysqlBinlogTypesTest {
                                       + " c5 CHAR(5) CHARACTER SET utf8mb4, vlatin VARCHAR(20) CHARACTER SET latin1,"
                                       + " bin4 BINARY(4), vbin VARBINARY(8), bl BLOB, tx TEXT, mtx MEDIUMTEXT,"
                                       + " j JSON, e ENUM('small','medium','large'), s SET('red','green','blue'),"
-                                      + " dt DATE, tm TIME(6), tmlong TIME, dtm DATETIME(6), ts TIMESTAMP(6) NULL, y YEAR)",
+                                      + " dt DATE, tm TIME(6), tmlong TIME, dtm DATETIME(6), ts TIMESTAMP(6) NULL, y YEAR,"
+                                      + " uy INT UNSIGNED)",
+                "CREATE TABLE t.dates (id INT PRIMARY KEY, d DATE, dt DATETIME, dt6 DATETIME(6), ts TIMESTAMP NULL,"
+                                      + " ts3 TIMESTAMP(3) NULL)",
                 "SET GLOBAL time_zone = '+00:00'");
     }
 
     @AfterAll
-    static void stopServer() {
-        db.close();
+    void stopServer() {
+        if (db != null) {
+            db.close();
+        }
     }
 
     @Test
@@ -57,7 +69,7 @@ class MysqlBinlogTypesTest {
                        + " b'1', b'101000000001', 'a😀', 'café', X'0102', X'00FF10', X'DEADBEEF', 'text ✓',"
                        + " REPEAT('m', 70000), '{\"a\": [1, 2.5, \"x\"], \"big\": 12345678901234567890}',"
                        + " 'medium', 'red,blue', '2026-11-24', '10:15:30.123456', '-838:59:59',"
-                       + " '2026-11-24 10:15:30.123456', '2026-11-24 10:15:30.654321', 2026)");
+                       + " '2026-11-24 10:15:30.123456', '2026-11-24 10:15:30.654321', 2026, 4294967295)");
             db.execute("UPDATE t.types SET u64 = 0, e = 'large', s = '', j = '[]' WHERE id = 1");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 2);
@@ -93,6 +105,8 @@ class MysqlBinlogTypesTest {
             assertThat(row.get("dtm")).isEqualTo(LocalDateTime.of(2026, 11, 24, 10, 15, 30, 123_456_000));
             assertThat(row.get("ts")).isEqualTo(Instant.parse("2026-11-24T10:15:30.654321Z"));
             assertThat(row.get("y")).isEqualTo(2026);
+            // a numeric column after YEAR: the signedness bits are not shifted by it
+            assertThat(row.get("uy")).isEqualTo(4294967295L);
 
             Map<String, Object> updated = route.events().get(1).after();
             assertThat(updated.get("u64")).isEqualTo(BigInteger.ZERO);
@@ -111,6 +125,43 @@ class MysqlBinlogTypesTest {
             assertThat(after.get("ts")).isEqualTo("2026-11-24T10:15:30.654321Z");
             assertThat(after.get("bl")).isEqualTo("3q2+7w==");
             assertThat(after.get("s")).isEqualTo(List.of("red", "blue"));
+        }
+    }
+    /**
+     * Under a permissive sql_mode the server stores zero dates, partly zero dates and (ALLOW_INVALID_DATES) days a
+     * month does not have: none of them is a date, so each arrives as null, never as a made-up date; real dates
+     * around them, also before 1582 and in year 0, arrive as stored.
+     */
+    @Test
+    void zeroPartlyZeroAndInvalidDatesArriveAsNull() throws Exception {
+        try (CapturingRoute route = new CapturingRoute(MysqlBinlogStreamTest.uri("dates", "includeTables=t\\.dates",
+                db)).start()) {
+            db.execute("SET SESSION sql_mode = ''", "SET SESSION time_zone = '+00:00'",
+                    "INSERT INTO t.dates VALUES (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00.000000',"
+                                                    + " '0000-00-00 00:00:00', '0000-00-00 00:00:00.000')",
+                    "INSERT INTO t.dates VALUES (2, '2024-00-15', '2024-05-00 10:11:12', '2024-00-00 10:11:12.123456',"
+                                                    + " '2024-00-15 10:11:12', '2024-05-00 10:11:12.500')",
+                    "SET SESSION sql_mode = 'ALLOW_INVALID_DATES'",
+                    "INSERT INTO t.dates VALUES (3, '2024-02-31', '2023-02-29 23:59:59', '2024-04-31 00:00:00.000001',"
+                                                    + " NULL, NULL)",
+                    "INSERT INTO t.dates VALUES (4, '1582-10-10', '1000-01-01 00:00:00', '0000-01-01 12:00:00.250000',"
+                                                    + " '1970-01-01 00:00:01', '2038-01-19 03:14:07.999')");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() >= 4);
+            List<ChangeEvent> events = route.events();
+            for (int row = 0; row < 3; row++) {
+                assertThat(events.get(row).after()).as("row %d", row + 1)
+                        .containsEntry("d", null).containsEntry("dt", null).containsEntry("dt6", null)
+                        .containsEntry("ts", null).containsEntry("ts3", null);
+            }
+            assertThat(events.get(3).after())
+                    .containsEntry("d", LocalDate.of(1582, 10, 10))
+                    .containsEntry("dt", LocalDateTime.of(1000, 1, 1, 0, 0))
+                    .containsEntry("dt6", LocalDateTime.of(0, 1, 1, 12, 0, 0, 250_000_000))
+                    .containsEntry("ts", Instant.parse("1970-01-01T00:00:01Z"))
+                    .containsEntry("ts3", Instant.parse("2038-01-19T03:14:07.999Z"));
+            assertThat(ChangeEventJson.toJson(events.get(0))).contains("\"d\":null", "\"ts3\":null")
+                    .doesNotContain("-290308");
         }
     }
 }
