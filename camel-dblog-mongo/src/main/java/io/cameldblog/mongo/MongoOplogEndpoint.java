@@ -30,19 +30,19 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
                             + " (watch() on the collection, database or deployment; positions are resume tokens)")
     private String mode = "oplog";
 
-    @UriParam(label = "changeStream", description = "Database to watch in changeStream mode (none: the whole"
+    @UriParam(label = "consumer", description = "Database to watch in changeStream mode (none: the whole"
                                                     + " deployment)")
     private String database;
 
-    @UriParam(label = "changeStream", description = "Collection to watch in changeStream mode (needs database)")
+    @UriParam(label = "consumer", description = "Collection to watch in changeStream mode (needs database)")
     private String collection;
 
-    @UriParam(label = "changeStream", defaultValue = "updateLookup", enums = "default,updateLookup,whenAvailable,required",
+    @UriParam(label = "consumer", defaultValue = "updateLookup", enums = "default,updateLookup,whenAvailable,required",
               description = "changeStream mode: the full document of updates (updateLookup: as it is when read;"
                             + " default: only the changed fields, as a patch)")
     private String fullDocument = "updateLookup";
 
-    @UriParam(label = "filter", description = "Alias of includeTables for MongoDB: comma-separated regular"
+    @UriParam(label = "consumer", description = "Alias of includeTables for MongoDB: comma-separated regular"
                                               + " expressions matched against db.collection; pushed into the oplog"
                                               + " query")
     private String includeNamespaces;

@@ -18,17 +18,17 @@ import org.apache.camel.spi.UriParam;
  * positions the route's resume strategy has stored, so the server keeps every change not yet processed.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "pgwal", title = "PostgreSQL WAL", syntax = "pgwal:name",
-             consumerOnly = true, category = { Category.DATABASE }, headersClass = io.cameldblog.core.DbLogConstants.class)
+             consumerOnly = true, remote = true, category = { Category.DATABASE }, headersClass = io.cameldblog.core.DbLogConstants.class)
 public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
-    @UriParam(description = "Host name of the PostgreSQL server")
+    @UriParam(label = "common", description = "Host name of the PostgreSQL server")
     @Metadata(required = true)
     private String host;
 
-    @UriParam(defaultValue = "5432", description = "Port of the PostgreSQL server")
+    @UriParam(label = "common", defaultValue = "5432", description = "Port of the PostgreSQL server")
     private int port = 5432;
 
-    @UriParam(description = "The database whose changes are captured (a logical slot belongs to one database)")
+    @UriParam(label = "common", description = "The database whose changes are captured (a logical slot belongs to one database)")
     @Metadata(required = true)
     private String database;
 
@@ -42,24 +42,24 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Metadata(required = true)
     private String password;
 
-    @UriParam(description = "Name of the logical replication slot that holds this stream's place on the server")
+    @UriParam(label = "consumer", description = "Name of the logical replication slot that holds this stream's place on the server")
     @Metadata(required = true)
     private String slot;
 
-    @UriParam(defaultValue = "pgoutput", enums = "pgoutput,wal2json,test_decoding",
+    @UriParam(label = "consumer", defaultValue = "pgoutput", enums = "pgoutput,wal2json,test_decoding",
               description = "Logical decoding output plugin: pgoutput (built in, binary, uses a publication),"
                             + " wal2json (format version 2; the extension must be installed on the server) or"
                             + " test_decoding (built in, text)")
     private String plugin = "pgoutput";
 
-    @UriParam(description = "Publication pgoutput reads (default: the slot name). Created when missing and"
+    @UriParam(label = "consumer", description = "Publication pgoutput reads (default: the slot name). Created when missing and"
                             + " createPublication=true: for the tables matching includeTables, or all tables")
     private String publication;
 
-    @UriParam(defaultValue = "true", description = "Create the replication slot when it does not exist")
+    @UriParam(label = "consumer", defaultValue = "true", description = "Create the replication slot when it does not exist")
     private boolean createSlot = true;
 
-    @UriParam(defaultValue = "true", description = "Create the publication when it does not exist (pgoutput)")
+    @UriParam(label = "consumer", defaultValue = "true", description = "Create the publication when it does not exist (pgoutput)")
     private boolean createPublication = true;
 
     @UriParam(label = "advanced", defaultValue = "false",

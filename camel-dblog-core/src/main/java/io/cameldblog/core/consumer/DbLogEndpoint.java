@@ -20,20 +20,22 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoint {
 
-    @UriPath(description = "Logical name of this change stream: the source.name field of every event and the key"
+    @UriPath(label = "common", description = "Logical name of this change stream: the source.name field of every event and the key"
                            + " its position is stored under by the resume strategy")
     @Metadata(required = true)
     private String name;
 
-    @UriParam(description = "Comma-separated regular expressions matched against db.table (schema.table for"
+    @UriParam(label = "consumer",
+              description = "Comma-separated regular expressions matched against db.table (schema.table for"
                             + " PostgreSQL, db.collection for MongoDB); only matching tables are captured")
     private String includeTables;
 
-    @UriParam(description = "Comma-separated regular expressions matched against db.table (schema.table for"
+    @UriParam(label = "consumer",
+              description = "Comma-separated regular expressions matched against db.table (schema.table for"
                             + " PostgreSQL, db.collection for MongoDB); matching tables are not captured")
     private String excludeTables;
 
-    @UriParam(defaultValue = "latest",
+    @UriParam(label = "consumer", defaultValue = "latest",
               description = "Where to start when the resume strategy has no stored position: latest (the current"
                             + " end of the log), earliest (the oldest entry still available) or an explicit position"
                             + " in the source's text form")
