@@ -55,6 +55,8 @@ final class BinlogEventDeserializer extends EventDeserializer {
                 new DeleteRows(tableMaps).setMayContainExtraInformation(true));
         // the client has none: without one the event arrives empty and its rows would be lost unnoticed
         setEventDataDeserializer(EventType.PARTIAL_UPDATE_ROWS_EVENT, new PartialUpdateRowsEventData.Deserializer());
+        // compressed transactions: their inner events decoded by this deserializer too, not the client's plain one
+        setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new CompressedTransactionDeserializer(BinlogEventDeserializer::new));
     }
 
     @Override
