@@ -68,7 +68,8 @@ final class BinlogCursor {
             // the previous transaction's end was not in the log: deliver what it held rather than lose it
             LOG.warn("{}: transaction at {}:{} has no end event before the next transaction at {}:{}; its rows are"
                      + " delivered as committed", name, file, unitStart, file, at.position());
-            end(at, true);
+            // no position after it to store: the next unit starts here
+            end(null, true);
         }
         inUnit = true;
         inTransaction = transaction;
@@ -177,15 +178,16 @@ final class BinlogCursor {
         if (!inUnit) {
             return;
         }
-        if (held.anyDelivered()) {
+        long delivered = held.discard();
+        if (delivered > 0) {
             LOG.error("{}: the transaction at {}:{} was rolled back after {} of its rows were delivered (it held more"
                       + " than {} captured rows): the target has rows the source does not", name, file, unitStart,
-                    held.discard(), holdLimit);
+                    delivered, holdLimit);
         }
-        held.discard();
         end(at, false);
     }
 
+    /** Ends the unit; {@code at} is its last event, or null when no position after it may be stored. */
     private void end(EventAddress at, boolean committed) throws Exception {
         if (!inUnit) {
             return;
@@ -200,7 +202,7 @@ final class BinlogCursor {
         skipRows = 0;
         emitted = false;
         held = null;
-        if (!stored && at.hasNextPosition()) {
+        if (!stored && at != null && at.hasNextPosition()) {
             long now = System.currentTimeMillis();
             if (now - lastAdvanceMs >= ADVANCE_INTERVAL_MS) {
                 lastAdvanceMs = now;

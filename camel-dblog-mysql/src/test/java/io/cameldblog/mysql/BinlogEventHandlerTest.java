@@ -235,6 +235,35 @@ class BinlogEventHandlerTest {
         assertThat(deserializer.cachedTableMaps()).isZero();
     }
 
+    @Test
+    void rowsBeyondTheHoldLimitAreDeliveredAsTheyComeAndTheRestWaitsForTheCommit() throws Exception {
+        BinlogEventHandler h = new BinlogEventHandler("orders", TableFilter.of("shop\\.orders", null), schemas, sink,
+                BinlogPosition.of(FILE, 4), () -> null, 2);
+        h.handle(event(EventType.GTID, 100, 179, gtid(3)));
+        h.handle(event(EventType.QUERY, 179, 250, query("BEGIN")));
+        h.handle(event(EventType.TABLE_MAP, 250, 300, tableMap(41, "orders")));
+        h.handle(event(EventType.EXT_WRITE_ROWS, 300, 350, rows(41, 1)));
+        assertThat(emitted).as("held until the commit").isEmpty();
+        h.handle(event(EventType.EXT_WRITE_ROWS, 350, 400, rows(41, 2, 3)));
+        assertThat(emitted).as("the limit reached: delivered").extracting(e -> e.after().get("id")).containsExactly(1, 2);
+        h.handle(event(EventType.XID, 400, 431, new XidEventData()));
+        assertThat(emitted).extracting(e -> e.after().get("id")).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aTransactionWithoutItsEndIsDeliveredAndNoPositionInsideTheNextOneIsStored() throws Exception {
+        BinlogEventHandler h = handler(BinlogPosition.of(FILE, 4));
+        h.handle(event(EventType.GTID, 100, 179, gtid(3)));
+        h.handle(event(EventType.QUERY, 179, 250, query("BEGIN")));
+        h.handle(event(EventType.TABLE_MAP, 250, 300, tableMap(52, "audit")));
+        h.handle(event(EventType.EXT_WRITE_ROWS, 300, 350, rows(52, 1)));
+        h.handle(event(EventType.TABLE_MAP, 350, 400, tableMap(41, "orders")));
+        h.handle(event(EventType.EXT_WRITE_ROWS, 400, 450, rows(41, 2)));
+        h.handle(event(EventType.GTID, 450, 529, gtid(4)));
+        assertThat(emitted).extracting(ChangeEvent::position).containsExactly(new BinlogPosition(FILE, 100, 2, null));
+        assertThat(advanced).isEmpty();
+    }
+
     private void feedCompressedTransaction(BinlogEventHandler h) throws Exception {
         h.handle(event(EventType.GTID, 1000, 1079, gtid(7)));
         h.handle(payload(1079, 1700, inner(EventType.QUERY, 0, 70, query("BEGIN")),

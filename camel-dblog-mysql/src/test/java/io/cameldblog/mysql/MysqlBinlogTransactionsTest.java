@@ -158,6 +158,28 @@ class MysqlBinlogTransactionsTest {
         assertThat(all).containsExactly(1, 3, 4, 5, 6);
     }
 
+    @Test
+    void anXaTransactionIsDeliveredOnceAtItsPrepareAndARestartDoesNotRepeatIt() throws Exception {
+        db.execute("CREATE TABLE shop.xa (id INT PRIMARY KEY)");
+        List<Integer> all = new ArrayList<>();
+        try (ResumableRun first = new ResumableRun(uri("xa"), new FileResumeStrategy(offsets), "id", id -> false)) {
+            db.execute("XA START 'order-1'", "INSERT INTO shop.xa VALUES (1)", "SAVEPOINT a",
+                    "INSERT INTO shop.xa VALUES (2)", "XA END 'order-1'", "XA PREPARE 'order-1'",
+                    "XA COMMIT 'order-1'");
+            db.execute("INSERT INTO shop.xa VALUES (3)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.contains(3));
+            all.addAll(first.processed);
+        }
+        assertThat(binlogStatements()).as("MariaDB logs the XA transaction up to its prepare, then the commit")
+                .containsSubsequence("Write_rows_v1", "XA_prepare", "XA COMMIT X'6f726465722d31',X'',1");
+        try (ResumableRun second = new ResumableRun(uri("xa"), new FileResumeStrategy(offsets), "id", id -> false)) {
+            db.execute("INSERT INTO shop.xa VALUES (4)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(4));
+            all.addAll(second.processed);
+        }
+        assertThat(all).containsExactly(1, 2, 3, 4);
+    }
+
     private static long count(String sql) throws SQLException {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
             rs.next();
