@@ -18,8 +18,9 @@ import io.cameldblog.core.consumer.ChangeEventSink;
  * them). Rows are therefore held until the transaction's end and delivered only when it commits; a rollback to a
  * savepoint drops the rows held since it.
  * <p>
- * At most {@link #LIMIT} rows are held: beyond that they are delivered as they come, so a huge transaction does
- * not exhaust memory. A rollback that then undoes rows already delivered is reported by the count it returns.
+ * At most {@link #LIMIT} rows are held: when that many are pending they are delivered, so a huge transaction
+ * does not exhaust memory. A rollback that then undoes rows already delivered is reported by the count it
+ * returns.
  */
 final class HeldRows {
 

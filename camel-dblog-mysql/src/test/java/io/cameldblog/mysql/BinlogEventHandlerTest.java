@@ -236,7 +236,7 @@ class BinlogEventHandlerTest {
     }
 
     @Test
-    void rowsBeyondTheHoldLimitAreDeliveredAsTheyComeAndTheRestWaitsForTheCommit() throws Exception {
+    void rowsReachingTheHoldLimitAreDeliveredAndTheRestWaitsForTheCommit() throws Exception {
         BinlogEventHandler h = new BinlogEventHandler("orders", TableFilter.of("shop\\.orders", null), schemas, sink,
                 BinlogPosition.of(FILE, 4), () -> null, 2);
         h.handle(event(EventType.GTID, 100, 179, gtid(3)));
