@@ -23,7 +23,7 @@ import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
  * the server packs them ({@link PackedTemporal}) and return microseconds, the form every temporal type takes
  * under {@code DATE_AND_TIME_AS_LONG_MICRO}, or {@code null} for a value that is no date. The row deserializers
  * need the table maps seen so far; the client keeps those in a private map, so this deserializer keeps its own
- * copy as table-map events go by.
+ * copy as table-map events go by, and drops it on each rotation so that it does not grow without bound.
  */
 final class BinlogEventDeserializer extends EventDeserializer {
 
@@ -33,7 +33,12 @@ final class BinlogEventDeserializer extends EventDeserializer {
         this(new HashMap<>());
     }
 
-    private BinlogEventDeserializer(Map<Long, TableMapEventData> tableMaps) {
+    /** Table maps kept for the row deserializers. */
+    int cachedTableMaps() {
+        return tableMaps.size();
+    }
+
+    BinlogEventDeserializer(Map<Long, TableMapEventData> tableMaps) {
         this.tableMaps = tableMaps;
         setCompatibilityMode(CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY,
                 CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
@@ -46,14 +51,24 @@ final class BinlogEventDeserializer extends EventDeserializer {
         setEventDataDeserializer(EventType.DELETE_ROWS, new DeleteRows(tableMaps));
         setEventDataDeserializer(EventType.EXT_DELETE_ROWS,
                 new DeleteRows(tableMaps).setMayContainExtraInformation(true));
+        // the client has none: without one the event arrives empty and its rows would be lost unnoticed
+        setEventDataDeserializer(EventType.PARTIAL_UPDATE_ROWS_EVENT, new PartialUpdateRowsEventData.Deserializer());
+        // compressed transactions: their inner events decoded by this deserializer too, not the client's plain one
+        setEventDataDeserializer(EventType.TRANSACTION_PAYLOAD, new CompressedTransactionDeserializer(BinlogEventDeserializer::new));
     }
 
     @Override
     public Event nextEvent(ByteArrayInputStream inputStream) throws IOException {
         Event event = super.nextEvent(inputStream);
-        if (event != null && event.getHeader().getEventType() == EventType.TABLE_MAP
-                && event.getData() instanceof TableMapEventData tableMap) {
+        if (event == null) {
+            return null;
+        }
+        EventType type = event.getHeader().getEventType();
+        if (type == EventType.TABLE_MAP && event.getData() instanceof TableMapEventData tableMap) {
             tableMaps.put(tableMap.getTableId(), tableMap);
+        } else if (type == EventType.ROTATE) {
+            // each file's transactions carry the table maps they need: the previous file's are never used again
+            tableMaps.clear();
         }
         return event;
     }

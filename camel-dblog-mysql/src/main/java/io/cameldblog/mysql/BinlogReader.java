@@ -108,7 +108,7 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
     public void stream(ChangeEventSink<BinlogPosition> sink) throws Exception {
         TableCatalog catalog = new TableCatalog(server);
         BinlogEventHandler h = new BinlogEventHandler(endpoint.getName(), endpoint.getTableFilter(),
-                new TableSchemaResolver(server, catalog), catalog, sink, start,
+                TableSchemas.of(new TableSchemaResolver(server, catalog), catalog), sink, start,
                 () -> endpoint.isGtidMode() ? emptyToNull(client.getGtidSet()) : null);
         client.registerEventListener(event -> {
             if (failure.get() != null || closed) {
