@@ -167,6 +167,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
                 throw new EventNotProcessedException(event.position(), failure);
             }
             eventCount.incrementAndGet();
+            progressed();
             if (event.position() != null) {
                 @SuppressWarnings("unchecked")
                 P p = (P) event.position();
@@ -197,6 +198,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
 
     @Override
     public void advance(P position) {
+        if (!position.equals(lastPosition)) {
+            progressed();
+        }
         lastPosition = position;
         if (resumeStrategy == null) {
             confirmStored(position);
@@ -219,6 +223,13 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
             confirmStored(endpoint.positionCodec().fromMap(stored));
         } catch (RuntimeException e) {
             LOG.warn("{}: ignoring a stored position that cannot be read: {}", endpoint.getEndpointBaseUri(), stored, e);
+        }
+    }
+
+    private void progressed() {
+        ChangeStreamLoop<P> l = loop;
+        if (l != null) {
+            l.progressed();
         }
     }
 
