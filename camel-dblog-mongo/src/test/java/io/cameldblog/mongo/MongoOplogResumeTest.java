@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -89,5 +90,36 @@ class MongoOplogResumeTest {
                         .isNotNull()
                         .hasMessageContaining("older than the oldest oplog entry")
                         .hasMessageContaining("Fix: re-sync the target"));
+    }
+
+    @Test
+    void aRouteWithoutResumableWarnsAtStartWhatARestartWillDo() throws Exception {
+        try (CapturedLog log = CapturedLog.warnings()) {
+            CamelContext context = new DefaultCamelContext();
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(server.endpoint("unkept", "includeNamespaces=shop\\.unkept")).routeId("catalog-copy")
+                            .to("log:unkept");
+                }
+            });
+            context.start();
+            context.stop();
+            assertThat(log.containing("stores no positions")).singleElement()
+                    .satisfies(e -> assertThat(e.getMessage().getFormattedMessage())
+                            .contains("Route catalog-copy")
+                            .contains("no resumable()")
+                            .contains("after a restart it starts again at the end of the log (startPosition=latest)")
+                            .contains("changes made while it was stopped are never delivered"));
+        }
+    }
+
+    @Test
+    void aResumableRouteDoesNotWarn() throws Exception {
+        try (CapturedLog log = CapturedLog.warnings()) {
+            run("", new ArrayList<>()).stop();
+            assertThat(log.containing("stores no positions")).isEmpty();
+            assertThat(log.messages()).noneMatch(m -> m.contains("resumable()"));
+        }
     }
 }

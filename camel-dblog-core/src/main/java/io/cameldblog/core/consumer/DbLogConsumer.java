@@ -77,6 +77,11 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         super.doStart();
         startPosition = resolveStartPosition();
         LOG.info("{} starting from {}", endpoint.getEndpointBaseUri(), startPosition);
+        if (resumeStrategy == null) {
+            LOG.warn("Route {} stores no positions of {} (the route has no resumable()): after a restart it {}."
+                     + " Add resumable() with a resume strategy to continue where it stopped.",
+                    getRouteId(), endpoint.getEndpointBaseUri(), endpoint.restartWithoutStoredPosition());
+        }
 
         // open on the caller's thread: a configuration error fails the route's start instead of a log line
         ChangeLogReader<P> reader = endpoint.createReader();
