@@ -80,9 +80,9 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1).first();
         switch (start.kind()) {
             case LATEST:
-                return newest == null ? new OplogPosition(0, 0, 0) : positionOf(newest, OplogPosition.ALL_OPS);
+                return newest == null ? new OplogPosition(0, 0, 0) : OplogEntryMapper.position(newest, OplogPosition.ALL_OPS);
             case EARLIEST:
-                return oldest == null ? new OplogPosition(0, 0, 0) : positionOf(oldest, 0);
+                return oldest == null ? new OplogPosition(0, 0, 0) : OplogEntryMapper.position(oldest, 0);
             default:
                 if (!(start.position() instanceof OplogPosition p)) {
                     throw new DbLogConfigurationException("The position " + start.position().text() + " of '"
@@ -91,11 +91,11 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
                             "use mode=changeStream for this stream, or remove its stored position to start the"
                                                                                         + " oplog from startPosition.");
                 }
-                if (oldest != null && Long.compareUnsigned(timestamp(oldest).getValue(), p.timestampValue()) > 0) {
+                if (oldest != null && Long.compareUnsigned(OplogEntryMapper.timestamp(oldest).getValue(), p.timestampValue()) > 0) {
                     throw new DbLogConfigurationException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
                                                           + endpoint.getName() + "' is older than the oldest oplog entry ("
-                                                          + timestampText(timestamp(oldest))
+                                                          + timestampText(OplogEntryMapper.timestamp(oldest))
                                                           + "): the changes in between are gone.",
                             "re-sync the target, then start from startPosition=latest after removing the stored"
                                                                                             + " position; give the oplog more room (replSetResizeOplog) to avoid it.");
@@ -134,7 +134,7 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     }
 
     private void handle(Document entry, ChangeEventSink<MongoPosition> sink) throws Exception {
-        BsonTimestamp ts = timestamp(entry);
+        BsonTimestamp ts = OplogEntryMapper.timestamp(entry);
         int skip = 0;
         if (ts.getValue() == next.timestampValue()) {
             skip = next.opsDone();
@@ -144,18 +144,17 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         List<Document> ops = OplogEntryMapper.operations(entry);
         boolean emitted = false;
         for (int i = skip; i < ops.size(); i++) {
-            OplogPosition position = new OplogPosition(ts.getTime(), ts.getInc(), i + 1);
             Document op = ops.get(i);
             String ns = op.getString("ns");
             ChangeEvent event = ns != null && endpoint.getTableFilter().matches(ns)
-                    ? mapper.toEvent(entry, op, position) : null;
-            next = position;
+                    ? mapper.toEvent(entry, op, i) : null;
+            next = OplogEntryMapper.position(entry, i + 1);
             if (event != null) {
                 sink.emit(event);
                 emitted = true;
             }
         }
-        next = positionOf(entry, OplogPosition.ALL_OPS);
+        next = OplogEntryMapper.position(entry, OplogPosition.ALL_OPS);
         long now = System.currentTimeMillis();
         // entries of other namespaces move the stored position too, at most once a second
         if (!emitted && skip < ops.size() && now - lastAdvance >= 1000) {
@@ -177,18 +176,6 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         return Filters.or(Filters.regex("ns", Pattern.compile(regex.toString())), Filters.eq("op", "c"));
     }
 
-    private static OplogPosition positionOf(Document entry, int opsDone) {
-        BsonTimestamp ts = timestamp(entry);
-        return new OplogPosition(ts.getTime(), ts.getInc(), opsDone);
-    }
-
-    private static BsonTimestamp timestamp(Document entry) {
-        Object ts = entry.get("ts");
-        if (ts instanceof BsonTimestamp t) {
-            return t;
-        }
-        throw new IllegalStateException("oplog entry without a timestamp: " + entry.toJson());
-    }
 
     private static String timestampText(BsonTimestamp ts) {
         return Integer.toUnsignedString(ts.getTime()) + ":" + Integer.toUnsignedString(ts.getInc());
