@@ -41,6 +41,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "includeNamespaces": target.setIncludeNamespaces(property(camelContext, java.lang.String.class, value)); return true;
         case "includetables":
         case "includeTables": target.setIncludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "majorityreadconcern":
+        case "majorityReadConcern": target.setMajorityReadConcern(property(camelContext, boolean.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mode": target.setMode(property(camelContext, java.lang.String.class, value)); return true;
@@ -75,6 +77,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "includeNamespaces": return java.lang.String.class;
         case "includetables":
         case "includeTables": return java.lang.String.class;
+        case "majorityreadconcern":
+        case "majorityReadConcern": return boolean.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return long.class;
         case "mode": return java.lang.String.class;
@@ -110,6 +114,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "includeNamespaces": return target.getIncludeNamespaces();
         case "includetables":
         case "includeTables": return target.getIncludeTables();
+        case "majorityreadconcern":
+        case "majorityReadConcern": return target.isMajorityReadConcern();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
         case "mode": return target.getMode();

@@ -23,7 +23,7 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(16);
+        Set<String> props = new HashSet<>(17);
         props.add("bridgeErrorHandler");
         props.add("collection");
         props.add("connectionString");
@@ -34,6 +34,7 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
         props.add("fullDocument");
         props.add("includeNamespaces");
         props.add("includeTables");
+        props.add("majorityReadConcern");
         props.add("maxReconnectDelay");
         props.add("mode");
         props.add("name");

@@ -7,7 +7,6 @@ import com.mongodb.MongoException;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
@@ -17,6 +16,7 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.consumer.ChangeEventSink;
 import io.cameldblog.core.consumer.ChangeLogReader;
+import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -45,7 +45,7 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
 
     @Override
     public void open(StartPosition<MongoPosition> start) throws Exception {
-        client = MongoClients.create(endpoint.getConnectionString());
+        client = endpoint.createClient();
         List<org.bson.conversions.Bson> pipeline = List.of(Aggregates.match(
                 Filters.in("operationType", "insert", "update", "replace", "delete")));
         if (endpoint.getCollection() != null) {
@@ -102,17 +102,26 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
     @Override
     public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         MongoChangeStreamCursor<ChangeStreamDocument<Document>> c = cursor;
+        IdleProgress<MongoPosition> idle = new IdleProgress<>(sink);
         try {
             while (!closed) {
                 ChangeStreamDocument<Document> change = c.tryNext();
                 if (change == null) {
+                    // an empty batch: the post-batch resume token says how far the server has looked, past
+                    // changes of other collections and filtered ones; every change before it was handled
+                    BsonDocument token = c.getResumeToken();
+                    if (token != null && token.containsKey("_data")) {
+                        idle.passed(ResumeTokenPosition.of(token));
+                    }
+                    idle.flush();
                     continue;
                 }
                 ChangeEvent event = mapper.toEvent(change);
                 if (event != null && endpoint.getTableFilter().matches(event.source().qualifiedTable())) {
+                    idle.emitted(ResumeTokenPosition.of(change.getResumeToken()));
                     sink.emit(event);
                 } else if (change.getResumeToken() != null) {
-                    sink.advance(ResumeTokenPosition.of(change.getResumeToken()));
+                    idle.passed(ResumeTokenPosition.of(change.getResumeToken()));
                 }
             }
         } catch (MongoException | IllegalStateException e) {

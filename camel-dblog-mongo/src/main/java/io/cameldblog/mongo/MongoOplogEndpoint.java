@@ -1,5 +1,10 @@
 package io.cameldblog.mongo;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
@@ -47,6 +52,11 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
                                               + " query")
     private String includeNamespaces;
 
+    @UriParam(label = "common", defaultValue = "true",
+              description = "Read with read concern majority: only changes a majority of the replica set has, which"
+                            + " a failover cannot roll back (off: read concern of the connection string)")
+    private boolean majorityReadConcern = true;
+
     @UriParam(label = "advanced", defaultValue = "500", javaType = "java.time.Duration",
               description = "Wait before querying the oplog again when the tailable cursor ended")
     private long pollInterval = 500;
@@ -78,6 +88,16 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
     @Override
     public ChangeLogReader<MongoPosition> createReader() {
         return isChangeStream() ? new ChangeStreamReader(this) : new OplogReader(this);
+    }
+
+    /** A client for one connection attempt, with majority read concern unless switched off. */
+    MongoClient createClient() {
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connectionString));
+        if (majorityReadConcern) {
+            settings.readConcern(ReadConcern.MAJORITY);
+        }
+        return MongoClients.create(settings.build());
     }
 
     @Override
@@ -144,6 +164,14 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
     public void setIncludeNamespaces(String includeNamespaces) {
         this.includeNamespaces = includeNamespaces;
         setIncludeTables(includeNamespaces);
+    }
+
+    public boolean isMajorityReadConcern() {
+        return majorityReadConcern;
+    }
+
+    public void setMajorityReadConcern(boolean majorityReadConcern) {
+        this.majorityReadConcern = majorityReadConcern;
     }
 
     public long getPollInterval() {

@@ -10,7 +10,6 @@ import com.mongodb.CursorType;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
@@ -43,7 +42,6 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     private MongoClient client;
     private MongoCollection<Document> oplog;
     private OplogPosition next;
-    private long lastAdvance;
     private volatile MongoCursor<Document> cursor;
 
     OplogReader(MongoOplogEndpoint endpoint) {
@@ -53,7 +51,7 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
 
     @Override
     public void open(StartPosition<MongoPosition> start) throws Exception {
-        client = MongoClients.create(endpoint.getConnectionString());
+        client = endpoint.createClient();
         List<String> localCollections = new ArrayList<>();
         try {
             client.getDatabase("local").listCollectionNames().into(localCollections);
@@ -107,7 +105,10 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     @Override
     public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         Bson namespaces = namespaceFilter(endpoint.getTableFilter());
+        IdleProgress<MongoPosition> idle = new IdleProgress<>(sink);
         while (closed.getCount() > 0) {
+            // read before the query: once the query has returned all it selects, nothing up to here is unread
+            BsonTimestamp head = newestTimestamp();
             Bson query = Filters.gte("ts", new BsonTimestamp(next.timestampValue()));
             if (namespaces != null) {
                 query = Filters.and(query, namespaces);
@@ -115,10 +116,22 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
             try (MongoCursor<Document> c = oplog.find(query).sort(Sorts.ascending("$natural"))
                     .cursorType(CursorType.TailableAwait).maxAwaitTime(1, TimeUnit.SECONDS).iterator()) {
                 cursor = c;
-                while (closed.getCount() > 0 && c.hasNext()) {
-                    handle(c.next(), sink);
+                while (closed.getCount() > 0) {
+                    Document entry = c.tryNext();
+                    if (entry != null) {
+                        handle(entry, sink, idle);
+                        continue;
+                    }
+                    // an empty batch (fetched after head was read): every entry up to head that the query
+                    // selects is handled, and the rest (other namespaces, no-ops) holds nothing to deliver
+                    passedUpTo(head, idle);
+                    idle.flush();
+                    if (c.getServerCursor() == null) {
+                        break;
+                    }
+                    head = newestTimestamp();
                 }
-            } catch (MongoException e) {
+            } catch (MongoException | IllegalStateException e) {
                 if (closed.getCount() == 0) {
                     return;
                 }
@@ -133,7 +146,8 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         }
     }
 
-    private void handle(Document entry, ChangeEventSink<MongoPosition> sink) throws Exception {
+    private void handle(Document entry, ChangeEventSink<MongoPosition> sink, IdleProgress<MongoPosition> idle)
+            throws Exception {
         BsonTimestamp ts = OplogEntryMapper.timestamp(entry);
         int skip = 0;
         if (ts.getValue() == next.timestampValue()) {
@@ -150,17 +164,32 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
                     ? mapper.toEvent(entry, op, i) : null;
             next = OplogEntryMapper.position(entry, i + 1);
             if (event != null) {
+                idle.emitted(next);
                 sink.emit(event);
                 emitted = true;
             }
         }
-        next = OplogEntryMapper.position(entry, OplogPosition.ALL_OPS);
-        long now = System.currentTimeMillis();
-        // entries of other namespaces move the stored position too, at most once a second
-        if (!emitted && skip < ops.size() && now - lastAdvance >= 1000) {
-            lastAdvance = now;
-            sink.advance(new OplogPosition(ts.getTime(), ts.getInc(), ops.size()));
+        if (!emitted && skip < ops.size()) {
+            // entries of other namespaces and commands move the stored position too
+            idle.passed(OplogEntryMapper.position(entry, ops.size()));
+            idle.flush();
         }
+        next = OplogEntryMapper.position(entry, OplogPosition.ALL_OPS);
+    }
+
+    /** The oplog reached {@code head} with nothing left to deliver before it: the position may move there. */
+    private void passedUpTo(BsonTimestamp head, IdleProgress<MongoPosition> idle) {
+        if (head != null && Long.compareUnsigned(head.getValue(), next.timestampValue()) > 0) {
+            next = new OplogPosition(head.getTime(), head.getInc(), OplogPosition.ALL_OPS);
+            idle.passed(next);
+        }
+    }
+
+    /** The timestamp of the newest oplog entry (with the reader's read concern), or null for an empty oplog. */
+    private BsonTimestamp newestTimestamp() {
+        Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1)
+                .projection(new Document("ts", 1)).first();
+        return newest == null ? null : OplogEntryMapper.timestamp(newest);
     }
 
     /** The namespaces to read, pushed into the query; commands stay in (an applyOps may hold captured changes). */

@@ -29,6 +29,11 @@ final class MongoTestServer implements AutoCloseable {
         return new MongoTestServer(standIn, standIn.connectionString());
     }
 
+    /** A real replica set ({@code DBLOG_MONGO_URI}), not the stand-in. */
+    boolean isReal() {
+        return standIn == null;
+    }
+
     String uri() {
         return uri;
     }
