@@ -77,21 +77,30 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
             cursor = stream.cursor();
         } catch (MongoException e) {
             close();
-            if (e.getCode() == 40573 || e.getCode() == 136) {
-                throw new DbLogConfigurationException("The MongoDB server does not offer change streams here ("
-                                                      + e.getMessage() + "): it is not a replica set member.",
-                        "start mongod with --replSet <name> and run rs.initiate(), or use mode=oplog.", e);
-            }
-            if (e.getCode() == 286 || e.getCode() == 280) {
-                throw new DbLogConfigurationException("The stored resume token of '" + endpoint.getName()
-                                                      + "' is no longer in the oplog (" + e.getMessage()
-                                                      + "): the changes in between are gone.",
-                        "re-sync the target, then start from startPosition=latest after removing the stored"
-                                                                                + " position.", e);
-            }
-            throw e;
+            throw openFailure(e, endpoint.getName(), start);
         }
         LOG.info("{} watches {} from {}", endpoint.getEndpointBaseUri(), describeTarget(), start);
+    }
+
+    /** What a failure to open the change stream means for the user: the server errors only a person can fix. */
+    static Exception openFailure(MongoException e, String endpointName, StartPosition<MongoPosition> start) {
+        if (e.getCode() == 40573 || e.getCode() == 136) {
+            // ChangeStreamNotSupported (40573), or a stand-alone server refusing the stage
+            return new DbLogConfigurationException("The MongoDB server does not offer change streams here ("
+                                                   + e.getMessage() + "): it is not a replica set member.",
+                    "start mongod with --replSet <name> and run rs.initiate(), or use mode=oplog.", e);
+        }
+        if (e.getCode() == 286 || e.getCode() == 280) {
+            // ChangeStreamHistoryLost (286), ChangeStreamFatalError (280): the start is behind the oplog window
+            String what = start.isRestored() ? "The stored resume token of '" + endpointName + "'"
+                    : "The start (startPosition=" + start + ") of '" + endpointName + "'";
+            return new DbLogConfigurationException(what + " is no longer in the oplog (" + e.getMessage()
+                                                   + "): the changes in between are gone.",
+                    "re-sync the target, then start from startPosition=latest after removing the stored"
+                                                                                     + " position; give the oplog more room (replSetResizeOplog) to avoid it.",
+                    e);
+        }
+        return e;
     }
 
     private String describeTarget() {

@@ -5,6 +5,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.ReadConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.changestream.FullDocument;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
@@ -110,6 +111,13 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         if (!"oplog".equals(mode) && !"changeStream".equals(mode)) {
             throw new DbLogConfigurationException("Option mode=" + mode + " is not a mode of mongooplog.",
                     "use mode=oplog (the default) or mode=changeStream.");
+        }
+        try {
+            FullDocument.fromString(fullDocument);
+        } catch (IllegalArgumentException e) {
+            throw new DbLogConfigurationException("Option fullDocument=" + fullDocument + " is not a full-document"
+                                                  + " mode of change streams.",
+                    "use fullDocument=updateLookup (the default), default, whenAvailable or required.", e);
         }
         if (collection != null && database == null) {
             throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
