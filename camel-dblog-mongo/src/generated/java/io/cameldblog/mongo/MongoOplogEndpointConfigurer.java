@@ -37,6 +37,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": target.setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "fulldocument":
         case "fullDocument": target.setFullDocument(property(camelContext, java.lang.String.class, value)); return true;
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": target.setFullDocumentBeforeChange(property(camelContext, java.lang.String.class, value)); return true;
         case "includenamespaces":
         case "includeNamespaces": target.setIncludeNamespaces(property(camelContext, java.lang.String.class, value)); return true;
         case "includetables":
@@ -73,6 +75,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": return java.lang.String.class;
         case "fulldocument":
         case "fullDocument": return java.lang.String.class;
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": return java.lang.String.class;
         case "includenamespaces":
         case "includeNamespaces": return java.lang.String.class;
         case "includetables":
@@ -110,6 +114,8 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": return target.getExcludeTables();
         case "fulldocument":
         case "fullDocument": return target.getFullDocument();
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": return target.getFullDocumentBeforeChange();
         case "includenamespaces":
         case "includeNamespaces": return target.getIncludeNamespaces();
         case "includetables":

@@ -11,6 +11,7 @@ import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.StartPosition;
@@ -57,6 +58,11 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
         }
         stream = stream.fullDocument(FullDocument.fromString(endpoint.getFullDocument()))
                 .maxAwaitTime(1, TimeUnit.SECONDS);
+        if (!"off".equals(endpoint.getFullDocumentBeforeChange())) {
+            // only when asked: servers before 6.0 reject the field
+            stream = stream.fullDocumentBeforeChange(
+                    FullDocumentBeforeChange.fromString(endpoint.getFullDocumentBeforeChange()));
+        }
         switch (start.kind()) {
             case LATEST -> {
             }

@@ -6,6 +6,7 @@ import com.mongodb.ReadConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
@@ -47,6 +48,11 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
               description = "changeStream mode: the full document of updates (updateLookup: as it is when read;"
                             + " default: only the changed fields, as a patch)")
     private String fullDocument = "updateLookup";
+
+    @UriParam(label = "changeStream", defaultValue = "off", enums = "off,whenAvailable,required",
+              description = "changeStream mode: the pre-image of updates and deletes as before (MongoDB 6+, the"
+                            + " collection needs changeStreamPreAndPostImages); off: deletes carry only the key")
+    private String fullDocumentBeforeChange = "off";
 
     @UriParam(label = "filter", description = "Alias of includeTables for MongoDB: comma-separated regular"
                                               + " expressions matched against db.collection; pushed into the oplog"
@@ -119,6 +125,13 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
                                                   + " mode of change streams.",
                     "use fullDocument=updateLookup (the default), default, whenAvailable or required.", e);
         }
+        try {
+            FullDocumentBeforeChange.fromString(fullDocumentBeforeChange);
+        } catch (IllegalArgumentException e) {
+            throw new DbLogConfigurationException("Option fullDocumentBeforeChange=" + fullDocumentBeforeChange
+                                                  + " is not a pre-image mode of change streams.",
+                    "use fullDocumentBeforeChange=off (the default), whenAvailable or required.", e);
+        }
         if (collection != null && database == null) {
             throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
                     "add database=<name> to watch that collection.");
@@ -163,6 +176,14 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
 
     public void setFullDocument(String fullDocument) {
         this.fullDocument = fullDocument;
+    }
+
+    public String getFullDocumentBeforeChange() {
+        return fullDocumentBeforeChange;
+    }
+
+    public void setFullDocumentBeforeChange(String fullDocumentBeforeChange) {
+        this.fullDocumentBeforeChange = fullDocumentBeforeChange;
     }
 
     public String getIncludeNamespaces() {

@@ -124,6 +124,10 @@ class MongoBadInputTest {
         assertThatThrownBy(() -> start(server.endpoint("baddoc", "mode=changeStream&fullDocument=always"), List.of()))
                 .satisfies(e -> assertThat(configurationError(e)).hasMessageContaining("Option fullDocument=always")
                         .hasMessageContaining("Fix: use fullDocument=updateLookup"));
+        assertThatThrownBy(() -> start(server.endpoint("badpre", "mode=changeStream&fullDocumentBeforeChange=on"),
+                List.of()))
+                .satisfies(e -> assertThat(configurationError(e)).hasMessageContaining("fullDocumentBeforeChange=on")
+                        .hasMessageContaining("Fix: use fullDocumentBeforeChange=off (the default)"));
         assertThatThrownBy(() -> start(server.endpoint("orphan", "mode=changeStream&collection=orders"), List.of()))
                 .satisfies(e -> assertThat(configurationError(e)).hasMessageContaining("collection=orders needs a"
                                                                                        + " database"));
