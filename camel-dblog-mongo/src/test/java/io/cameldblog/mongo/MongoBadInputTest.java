@@ -86,9 +86,9 @@ class MongoBadInputTest {
 
     @Test
     void aStoredOplogPositionIsRefusedByAChangeStreamAndATokenByTheOplog() throws Exception {
-        String name = "switched" + System.nanoTime();
-        String collection = "switched" + System.nanoTime();
-        var docs = server.client().getDatabase("shop").getCollection(collection);
+        var docs = server.freshCollection("switched");
+        String collection = docs.getNamespace().getCollectionName();
+        String name = collection;
         String oplog = server.endpoint(name, "includeNamespaces=shop\\." + collection);
         String stream = server.endpoint(name, "mode=changeStream&database=shop&collection=" + collection);
 
@@ -113,7 +113,6 @@ class MongoBadInputTest {
                 .satisfies(e -> assertThat(configurationError(e))
                         .hasMessageContaining("is a change-stream resume token, but the endpoint reads the oplog")
                         .hasMessageContaining("Fix: use mode=changeStream for this stream"));
-        docs.drop();
     }
 
     @Test

@@ -75,10 +75,9 @@ class MongoIdlePositionTest {
 
     @Test
     void oplogModeMovesPastWritesToOtherCollectionsAndARestartAfterTheWindowRolledOnContinues() throws Exception {
-        String suffix = Long.toString(System.nanoTime());
-        MongoCollection<Document> quiet = server.client().getDatabase("shop").getCollection("quiet" + suffix);
-        MongoCollection<Document> busy = server.client().getDatabase("shop").getCollection("busy" + suffix);
-        String options = "includeNamespaces=shop\\.quiet" + suffix;
+        MongoCollection<Document> quiet = server.freshCollection("quiet");
+        MongoCollection<Document> busy = server.freshCollection("busy");
+        String options = "includeNamespaces=" + MongoTestServer.only(quiet);
         List<Object> first = new CopyOnWriteArrayList<>();
         CamelContext one = run("quiet", options, first);
         quiet.insertOne(new Document("_id", 1));
@@ -116,19 +115,17 @@ class MongoIdlePositionTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(3));
         two.stop();
         assertThat(second).containsExactly(2, 3);
-        quiet.drop();
-        busy.drop();
     }
 
     @Test
     void changeStreamModeMovesOnThePostBatchResumeTokenWhileTheWatchedCollectionIsIdle() throws Exception {
         Assumptions.assumeTrue(server.isReal(), "the stand-in sends no post-batch resume token; this runs against a"
                                                 + " real replica set with DBLOG_MONGO_URI");
-        String suffix = Long.toString(System.nanoTime());
-        MongoCollection<Document> quiet = server.client().getDatabase("shop").getCollection("quiet" + suffix);
-        MongoCollection<Document> busy = server.client().getDatabase("shop").getCollection("busy" + suffix);
+        MongoCollection<Document> quiet = server.freshCollection("quiet");
+        MongoCollection<Document> busy = server.freshCollection("busy");
+        String options = "mode=changeStream&database=shop&collection=" + quiet.getNamespace().getCollectionName();
         List<Object> ids = new CopyOnWriteArrayList<>();
-        CamelContext one = run("quietstream", "mode=changeStream&database=shop&collection=quiet" + suffix, ids);
+        CamelContext one = run("quietstream", options, ids);
         quiet.insertOne(new Document("_id", 1));
         await().atMost(Duration.ofSeconds(20)).until(() -> ids.contains(1) && lastPosition(one, "quietstream") != null);
         MongoPosition captured = lastPosition(one, "quietstream");
@@ -140,12 +137,10 @@ class MongoIdlePositionTest {
 
         quiet.insertOne(new Document("_id", 2));
         List<Object> second = new CopyOnWriteArrayList<>();
-        CamelContext two = run("quietstream", "mode=changeStream&database=shop&collection=quiet" + suffix, second);
+        CamelContext two = run("quietstream", options, second);
         quiet.insertOne(new Document("_id", 3));
         await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(3));
         two.stop();
         assertThat(second).containsExactly(2, 3);
-        quiet.drop();
-        busy.drop();
     }
 }
