@@ -37,10 +37,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": target.setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "fulldocument":
         case "fullDocument": target.setFullDocument(property(camelContext, java.lang.String.class, value)); return true;
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": target.setFullDocumentBeforeChange(property(camelContext, java.lang.String.class, value)); return true;
         case "includenamespaces":
         case "includeNamespaces": target.setIncludeNamespaces(property(camelContext, java.lang.String.class, value)); return true;
         case "includetables":
         case "includeTables": target.setIncludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "majorityreadconcern":
+        case "majorityReadConcern": target.setMajorityReadConcern(property(camelContext, boolean.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "mode": target.setMode(property(camelContext, java.lang.String.class, value)); return true;
@@ -71,10 +75,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": return java.lang.String.class;
         case "fulldocument":
         case "fullDocument": return java.lang.String.class;
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": return java.lang.String.class;
         case "includenamespaces":
         case "includeNamespaces": return java.lang.String.class;
         case "includetables":
         case "includeTables": return java.lang.String.class;
+        case "majorityreadconcern":
+        case "majorityReadConcern": return boolean.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return long.class;
         case "mode": return java.lang.String.class;
@@ -106,10 +114,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "excludeTables": return target.getExcludeTables();
         case "fulldocument":
         case "fullDocument": return target.getFullDocument();
+        case "fulldocumentbeforechange":
+        case "fullDocumentBeforeChange": return target.getFullDocumentBeforeChange();
         case "includenamespaces":
         case "includeNamespaces": return target.getIncludeNamespaces();
         case "includetables":
         case "includeTables": return target.getIncludeTables();
+        case "majorityreadconcern":
+        case "majorityReadConcern": return target.isMajorityReadConcern();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
         case "mode": return target.getMode();

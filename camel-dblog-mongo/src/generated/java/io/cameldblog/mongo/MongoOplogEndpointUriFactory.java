@@ -23,7 +23,7 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(16);
+        Set<String> props = new HashSet<>(18);
         props.add("bridgeErrorHandler");
         props.add("collection");
         props.add("connectionString");
@@ -32,8 +32,10 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
         props.add("exchangePattern");
         props.add("excludeTables");
         props.add("fullDocument");
+        props.add("fullDocumentBeforeChange");
         props.add("includeNamespaces");
         props.add("includeTables");
+        props.add("majorityReadConcern");
         props.add("maxReconnectDelay");
         props.add("mode");
         props.add("name");

@@ -7,16 +7,17 @@ import com.mongodb.MongoException;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.consumer.ChangeEventSink;
 import io.cameldblog.core.consumer.ChangeLogReader;
+import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
 
     @Override
     public void open(StartPosition<MongoPosition> start) throws Exception {
-        client = MongoClients.create(endpoint.getConnectionString());
+        client = endpoint.createClient();
         List<org.bson.conversions.Bson> pipeline = List.of(Aggregates.match(
                 Filters.in("operationType", "insert", "update", "replace", "delete")));
         if (endpoint.getCollection() != null) {
@@ -57,6 +58,11 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
         }
         stream = stream.fullDocument(FullDocument.fromString(endpoint.getFullDocument()))
                 .maxAwaitTime(1, TimeUnit.SECONDS);
+        if (!"off".equals(endpoint.getFullDocumentBeforeChange())) {
+            // only when asked: servers before 6.0 reject the field
+            stream = stream.fullDocumentBeforeChange(
+                    FullDocumentBeforeChange.fromString(endpoint.getFullDocumentBeforeChange()));
+        }
         switch (start.kind()) {
             case LATEST -> {
             }
@@ -77,21 +83,30 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
             cursor = stream.cursor();
         } catch (MongoException e) {
             close();
-            if (e.getCode() == 40573 || e.getCode() == 136) {
-                throw new DbLogConfigurationException("The MongoDB server does not offer change streams here ("
-                                                      + e.getMessage() + "): it is not a replica set member.",
-                        "start mongod with --replSet <name> and run rs.initiate(), or use mode=oplog.", e);
-            }
-            if (e.getCode() == 286 || e.getCode() == 280) {
-                throw new DbLogConfigurationException("The stored resume token of '" + endpoint.getName()
-                                                      + "' is no longer in the oplog (" + e.getMessage()
-                                                      + "): the changes in between are gone.",
-                        "re-sync the target, then start from startPosition=latest after removing the stored"
-                                                                                + " position.", e);
-            }
-            throw e;
+            throw openFailure(e, endpoint.getName(), start);
         }
         LOG.info("{} watches {} from {}", endpoint.getEndpointBaseUri(), describeTarget(), start);
+    }
+
+    /** What a failure to open the change stream means for the user: the server errors only a person can fix. */
+    static Exception openFailure(MongoException e, String endpointName, StartPosition<MongoPosition> start) {
+        if (e.getCode() == 40573 || e.getCode() == 136) {
+            // ChangeStreamNotSupported (40573), or a stand-alone server refusing the stage
+            return new DbLogConfigurationException("The MongoDB server does not offer change streams here ("
+                                                   + e.getMessage() + "): it is not a replica set member.",
+                    "start mongod with --replSet <name> and run rs.initiate(), or use mode=oplog.", e);
+        }
+        if (e.getCode() == 286 || e.getCode() == 280) {
+            // ChangeStreamHistoryLost (286), ChangeStreamFatalError (280): the start is behind the oplog window
+            String what = start.isRestored() ? "The stored resume token of '" + endpointName + "'"
+                    : "The start (startPosition=" + start + ") of '" + endpointName + "'";
+            return new DbLogConfigurationException(what + " is no longer in the oplog (" + e.getMessage()
+                                                   + "): the changes in between are gone.",
+                    "re-sync the target, then start from startPosition=latest after removing the stored"
+                                                                                     + " position; give the oplog more room (replSetResizeOplog) to avoid it.",
+                    e);
+        }
+        return e;
     }
 
     private String describeTarget() {
@@ -102,17 +117,26 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
     @Override
     public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         MongoChangeStreamCursor<ChangeStreamDocument<Document>> c = cursor;
+        IdleProgress<MongoPosition> idle = new IdleProgress<>(sink);
         try {
             while (!closed) {
                 ChangeStreamDocument<Document> change = c.tryNext();
                 if (change == null) {
+                    // an empty batch: the post-batch resume token says how far the server has looked, past
+                    // changes of other collections and filtered ones; every change before it was handled
+                    BsonDocument token = c.getResumeToken();
+                    if (token != null && token.containsKey("_data")) {
+                        idle.passed(ResumeTokenPosition.of(token));
+                    }
+                    idle.flush();
                     continue;
                 }
                 ChangeEvent event = mapper.toEvent(change);
                 if (event != null && endpoint.getTableFilter().matches(event.source().qualifiedTable())) {
+                    idle.emitted(ResumeTokenPosition.of(change.getResumeToken()));
                     sink.emit(event);
                 } else if (change.getResumeToken() != null) {
-                    sink.advance(ResumeTokenPosition.of(change.getResumeToken()));
+                    idle.passed(ResumeTokenPosition.of(change.getResumeToken()));
                 }
             }
         } catch (MongoException | IllegalStateException e) {

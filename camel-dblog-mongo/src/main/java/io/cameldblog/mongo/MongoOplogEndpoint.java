@@ -1,5 +1,12 @@
 package io.cameldblog.mongo;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.model.changestream.FullDocument;
+import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
@@ -42,10 +49,20 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
                             + " default: only the changed fields, as a patch)")
     private String fullDocument = "updateLookup";
 
+    @UriParam(label = "consumer", defaultValue = "off", enums = "off,whenAvailable,required",
+              description = "changeStream mode: the pre-image of updates and deletes as before (MongoDB 6+, the"
+                            + " collection needs changeStreamPreAndPostImages); off: deletes carry only the key")
+    private String fullDocumentBeforeChange = "off";
+
     @UriParam(label = "consumer", description = "Alias of includeTables for MongoDB: comma-separated regular"
                                               + " expressions matched against db.collection; pushed into the oplog"
                                               + " query")
     private String includeNamespaces;
+
+    @UriParam(label = "common", defaultValue = "true",
+              description = "Read with read concern majority: only changes a majority of the replica set has, which"
+                            + " a failover cannot roll back (off: read concern of the connection string)")
+    private boolean majorityReadConcern = true;
 
     @UriParam(label = "advanced", defaultValue = "500", javaType = "java.time.Duration",
               description = "Wait before querying the oplog again when the tailable cursor ended")
@@ -80,6 +97,16 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         return isChangeStream() ? new ChangeStreamReader(this) : new OplogReader(this);
     }
 
+    /** A client for one connection attempt, with majority read concern unless switched off. */
+    MongoClient createClient() {
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(connectionString));
+        if (majorityReadConcern) {
+            settings.readConcern(ReadConcern.MAJORITY);
+        }
+        return MongoClients.create(settings.build());
+    }
+
     @Override
     protected void doInit() throws Exception {
         super.doInit();
@@ -90,6 +117,20 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         if (!"oplog".equals(mode) && !"changeStream".equals(mode)) {
             throw new DbLogConfigurationException("Option mode=" + mode + " is not a mode of mongooplog.",
                     "use mode=oplog (the default) or mode=changeStream.");
+        }
+        try {
+            FullDocument.fromString(fullDocument);
+        } catch (IllegalArgumentException e) {
+            throw new DbLogConfigurationException("Option fullDocument=" + fullDocument + " is not a full-document"
+                                                  + " mode of change streams.",
+                    "use fullDocument=updateLookup (the default), default, whenAvailable or required.", e);
+        }
+        try {
+            FullDocumentBeforeChange.fromString(fullDocumentBeforeChange);
+        } catch (IllegalArgumentException e) {
+            throw new DbLogConfigurationException("Option fullDocumentBeforeChange=" + fullDocumentBeforeChange
+                                                  + " is not a pre-image mode of change streams.",
+                    "use fullDocumentBeforeChange=off (the default), whenAvailable or required.", e);
         }
         if (collection != null && database == null) {
             throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
@@ -137,6 +178,14 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         this.fullDocument = fullDocument;
     }
 
+    public String getFullDocumentBeforeChange() {
+        return fullDocumentBeforeChange;
+    }
+
+    public void setFullDocumentBeforeChange(String fullDocumentBeforeChange) {
+        this.fullDocumentBeforeChange = fullDocumentBeforeChange;
+    }
+
     public String getIncludeNamespaces() {
         return includeNamespaces;
     }
@@ -144,6 +193,14 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
     public void setIncludeNamespaces(String includeNamespaces) {
         this.includeNamespaces = includeNamespaces;
         setIncludeTables(includeNamespaces);
+    }
+
+    public boolean isMajorityReadConcern() {
+        return majorityReadConcern;
+    }
+
+    public void setMajorityReadConcern(boolean majorityReadConcern) {
+        this.majorityReadConcern = majorityReadConcern;
     }
 
     public long getPollInterval() {

@@ -51,10 +51,12 @@ public final class OplogEntryMapper {
     }
 
     /**
-     * The change event of one operation of {@code entry}, or {@code null} when it changes no document (no-op,
-     * command).
+     * The change event of operation {@code index} (0-based) of {@code entry}, or {@code null} when it changes no
+     * document (no-op, command). Its position is the entry's timestamp with {@code index + 1} operations done: a
+     * restart from it continues with the next operation of the same transaction.
      */
-    public ChangeEvent toEvent(Document entry, Document op, OplogPosition position) {
+    public ChangeEvent toEvent(Document entry, Document op, int index) {
+        OplogPosition position = position(entry, index + 1);
         String kind = op.getString("op");
         String ns = op.getString("ns");
         if (kind == null || ns == null || !(kind.equals("i") || kind.equals("u") || kind.equals("d"))) {
@@ -140,6 +142,19 @@ public final class OplogEntryMapper {
                 diff(prefix + key.substring(1) + ".", nested, set, removed);
             }
         }
+    }
+
+    /** The place after {@code opsDone} operations of {@code entry}: its timestamp and that count. */
+    public static OplogPosition position(Document entry, int opsDone) {
+        BsonTimestamp ts = timestamp(entry);
+        return new OplogPosition(ts.getTime(), ts.getInc(), opsDone);
+    }
+
+    static BsonTimestamp timestamp(Document entry) {
+        if (entry.get("ts") instanceof BsonTimestamp t) {
+            return t;
+        }
+        throw new IllegalStateException("oplog entry without a timestamp: " + entry.toJson());
     }
 
     private static long commitMillis(Document entry) {

@@ -10,7 +10,6 @@ import com.mongodb.CursorType;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.model.Filters;
@@ -43,7 +42,6 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     private MongoClient client;
     private MongoCollection<Document> oplog;
     private OplogPosition next;
-    private long lastAdvance;
     private volatile MongoCursor<Document> cursor;
 
     OplogReader(MongoOplogEndpoint endpoint) {
@@ -53,7 +51,7 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
 
     @Override
     public void open(StartPosition<MongoPosition> start) throws Exception {
-        client = MongoClients.create(endpoint.getConnectionString());
+        client = endpoint.createClient();
         List<String> localCollections = new ArrayList<>();
         try {
             client.getDatabase("local").listCollectionNames().into(localCollections);
@@ -80,9 +78,9 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1).first();
         switch (start.kind()) {
             case LATEST:
-                return newest == null ? new OplogPosition(0, 0, 0) : positionOf(newest, OplogPosition.ALL_OPS);
+                return newest == null ? new OplogPosition(0, 0, 0) : OplogEntryMapper.position(newest, OplogPosition.ALL_OPS);
             case EARLIEST:
-                return oldest == null ? new OplogPosition(0, 0, 0) : positionOf(oldest, 0);
+                return oldest == null ? new OplogPosition(0, 0, 0) : OplogEntryMapper.position(oldest, 0);
             default:
                 if (!(start.position() instanceof OplogPosition p)) {
                     throw new DbLogConfigurationException("The position " + start.position().text() + " of '"
@@ -91,11 +89,11 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
                             "use mode=changeStream for this stream, or remove its stored position to start the"
                                                                                         + " oplog from startPosition.");
                 }
-                if (oldest != null && Long.compareUnsigned(timestamp(oldest).getValue(), p.timestampValue()) > 0) {
+                if (oldest != null && Long.compareUnsigned(OplogEntryMapper.timestamp(oldest).getValue(), p.timestampValue()) > 0) {
                     throw new DbLogConfigurationException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
                                                           + endpoint.getName() + "' is older than the oldest oplog entry ("
-                                                          + timestampText(timestamp(oldest))
+                                                          + timestampText(OplogEntryMapper.timestamp(oldest))
                                                           + "): the changes in between are gone.",
                             "re-sync the target, then start from startPosition=latest after removing the stored"
                                                                                             + " position; give the oplog more room (replSetResizeOplog) to avoid it.");
@@ -107,7 +105,10 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     @Override
     public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         Bson namespaces = namespaceFilter(endpoint.getTableFilter());
+        IdleProgress<MongoPosition> idle = new IdleProgress<>(sink);
         while (closed.getCount() > 0) {
+            // read before the query: once the query has returned all it selects, nothing up to here is unread
+            BsonTimestamp head = newestTimestamp();
             Bson query = Filters.gte("ts", new BsonTimestamp(next.timestampValue()));
             if (namespaces != null) {
                 query = Filters.and(query, namespaces);
@@ -115,10 +116,22 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
             try (MongoCursor<Document> c = oplog.find(query).sort(Sorts.ascending("$natural"))
                     .cursorType(CursorType.TailableAwait).maxAwaitTime(1, TimeUnit.SECONDS).iterator()) {
                 cursor = c;
-                while (closed.getCount() > 0 && c.hasNext()) {
-                    handle(c.next(), sink);
+                while (closed.getCount() > 0) {
+                    Document entry = c.tryNext();
+                    if (entry != null) {
+                        handle(entry, sink, idle);
+                        continue;
+                    }
+                    // an empty batch (fetched after head was read): every entry up to head that the query
+                    // selects is handled, and the rest (other namespaces, no-ops) holds nothing to deliver
+                    passedUpTo(head, idle);
+                    idle.flush();
+                    if (c.getServerCursor() == null) {
+                        break;
+                    }
+                    head = newestTimestamp();
                 }
-            } catch (MongoException e) {
+            } catch (MongoException | IllegalStateException e) {
                 if (closed.getCount() == 0) {
                     return;
                 }
@@ -133,8 +146,9 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         }
     }
 
-    private void handle(Document entry, ChangeEventSink<MongoPosition> sink) throws Exception {
-        BsonTimestamp ts = timestamp(entry);
+    private void handle(Document entry, ChangeEventSink<MongoPosition> sink, IdleProgress<MongoPosition> idle)
+            throws Exception {
+        BsonTimestamp ts = OplogEntryMapper.timestamp(entry);
         int skip = 0;
         if (ts.getValue() == next.timestampValue()) {
             skip = next.opsDone();
@@ -144,24 +158,38 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         List<Document> ops = OplogEntryMapper.operations(entry);
         boolean emitted = false;
         for (int i = skip; i < ops.size(); i++) {
-            OplogPosition position = new OplogPosition(ts.getTime(), ts.getInc(), i + 1);
             Document op = ops.get(i);
             String ns = op.getString("ns");
             ChangeEvent event = ns != null && endpoint.getTableFilter().matches(ns)
-                    ? mapper.toEvent(entry, op, position) : null;
-            next = position;
+                    ? mapper.toEvent(entry, op, i) : null;
+            next = OplogEntryMapper.position(entry, i + 1);
             if (event != null) {
+                idle.emitted(next);
                 sink.emit(event);
                 emitted = true;
             }
         }
-        next = positionOf(entry, OplogPosition.ALL_OPS);
-        long now = System.currentTimeMillis();
-        // entries of other namespaces move the stored position too, at most once a second
-        if (!emitted && skip < ops.size() && now - lastAdvance >= 1000) {
-            lastAdvance = now;
-            sink.advance(new OplogPosition(ts.getTime(), ts.getInc(), ops.size()));
+        if (!emitted && skip < ops.size()) {
+            // entries of other namespaces and commands move the stored position too
+            idle.passed(OplogEntryMapper.position(entry, ops.size()));
+            idle.flush();
         }
+        next = OplogEntryMapper.position(entry, OplogPosition.ALL_OPS);
+    }
+
+    /** The oplog reached {@code head} with nothing left to deliver before it: the position may move there. */
+    private void passedUpTo(BsonTimestamp head, IdleProgress<MongoPosition> idle) {
+        if (head != null && Long.compareUnsigned(head.getValue(), next.timestampValue()) > 0) {
+            next = new OplogPosition(head.getTime(), head.getInc(), OplogPosition.ALL_OPS);
+            idle.passed(next);
+        }
+    }
+
+    /** The timestamp of the newest oplog entry (with the reader's read concern), or null for an empty oplog. */
+    private BsonTimestamp newestTimestamp() {
+        Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1)
+                .projection(new Document("ts", 1)).first();
+        return newest == null ? null : OplogEntryMapper.timestamp(newest);
     }
 
     /** The namespaces to read, pushed into the query; commands stay in (an applyOps may hold captured changes). */
@@ -177,18 +205,6 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
         return Filters.or(Filters.regex("ns", Pattern.compile(regex.toString())), Filters.eq("op", "c"));
     }
 
-    private static OplogPosition positionOf(Document entry, int opsDone) {
-        BsonTimestamp ts = timestamp(entry);
-        return new OplogPosition(ts.getTime(), ts.getInc(), opsDone);
-    }
-
-    private static BsonTimestamp timestamp(Document entry) {
-        Object ts = entry.get("ts");
-        if (ts instanceof BsonTimestamp t) {
-            return t;
-        }
-        throw new IllegalStateException("oplog entry without a timestamp: " + entry.toJson());
-    }
 
     private static String timestampText(BsonTimestamp ts) {
         return Integer.toUnsignedString(ts.getTime()) + ":" + Integer.toUnsignedString(ts.getInc());

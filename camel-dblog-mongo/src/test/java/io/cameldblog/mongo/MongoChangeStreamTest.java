@@ -46,12 +46,13 @@ class MongoChangeStreamTest {
         server.close();
     }
 
-    private CamelContext run(List<ChangeEvent> events) throws Exception {
+    private CamelContext run(MongoCollection<Document> watched, List<ChangeEvent> events) throws Exception {
         CamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(server.endpoint("watched", "mode=changeStream&database=shop&collection=watched"))
+                from(server.endpoint("watched", "mode=changeStream&database=shop&collection="
+                                                + watched.getNamespace().getCollectionName()))
                         .resumable(new FileResumeStrategy(offsets))
                         .process(e -> events.add(e.getMessage().getBody(ChangeEvent.class)));
             }
@@ -62,9 +63,9 @@ class MongoChangeStreamTest {
 
     @Test
     void changesArriveWithFullDocumentsAndARestartResumesAfterTheLastToken() throws Exception {
-        MongoCollection<Document> watched = server.client().getDatabase("shop").getCollection("watched");
+        MongoCollection<Document> watched = server.freshCollection("watched");
         List<ChangeEvent> first = new CopyOnWriteArrayList<>();
-        CamelContext one = run(first);
+        CamelContext one = run(watched, first);
         watched.insertOne(new Document("_id", 1).append("name", "lamp").append("price", 30));
         watched.updateOne(Filters.eq("_id", 1), Updates.set("price", 25));
         watched.insertOne(new Document("_id", 2).append("name", "desk"));
@@ -76,7 +77,7 @@ class MongoChangeStreamTest {
                 .containsExactly(Operation.INSERT, Operation.UPDATE, Operation.INSERT, Operation.DELETE);
         assertThat(first.get(0).after()).isEqualTo(Map.of("_id", 1, "name", "lamp", "price", 30));
         assertThat(first.get(0).source().db()).isEqualTo("shop");
-        assertThat(first.get(0).source().table()).isEqualTo("watched");
+        assertThat(first.get(0).source().table()).isEqualTo(watched.getNamespace().getCollectionName());
         assertThat(first.get(1).after()).isEqualTo(Map.of("_id", 1, "name", "lamp", "price", 25));
         assertThat(first.get(1).key()).isEqualTo(Map.of("_id", 1));
         assertThat(first.get(3).key()).isEqualTo(Map.of("_id", 2));
@@ -85,7 +86,7 @@ class MongoChangeStreamTest {
         // written while stopped: resumed from the stored token, nothing repeated
         watched.insertOne(new Document("_id", 3).append("name", "chair"));
         List<ChangeEvent> second = new CopyOnWriteArrayList<>();
-        CamelContext two = run(second);
+        CamelContext two = run(watched, second);
         watched.insertOne(new Document("_id", 4).append("name", "shelf"));
         await().atMost(Duration.ofSeconds(20)).until(() -> second.stream().anyMatch(e -> e.key().get("_id").equals(4)));
         two.stop();

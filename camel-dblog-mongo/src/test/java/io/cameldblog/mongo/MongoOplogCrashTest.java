@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.testing.CrashLoop;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -40,28 +39,28 @@ class MongoOplogCrashTest {
 
     @Test
     void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredDocuments() throws Exception {
-        String endpoint = server.endpoint("crashed", "includeNamespaces=shop\\.crashed&startPosition=earliest");
-        CrashLoop.Result result = new CrashLoop(dir, endpoint, "_id", BATCH, null).run(DOCS, KILLS, this::write);
+        MongoCollection<Document> crashed = server.freshCollection("crashed");
+        String endpoint = server.endpoint("crashed", "includeNamespaces=" + MongoTestServer.only(crashed)
+                                                     + "&startPosition=earliest");
+        CrashLoop.Result result = new CrashLoop(dir, endpoint, "_id", BATCH, null).run(DOCS, KILLS,
+                () -> write(crashed));
         assertThat(result.missing()).as("documents lost").isEmpty();
         assertThat(result.counts()).hasSize(DOCS);
         assertThat(result.duplicates()).as("documents delivered twice").isLessThanOrEqualTo((long) KILLS * BATCH);
         System.out.printf("mongo crash test: %d docs, %d kills, %d duplicates%n", DOCS, KILLS, result.duplicates());
     }
 
-    private void write() {
+    private static void write(MongoCollection<Document> crashed) {
         Random random = new Random(7);
-        try (MongoClient client = MongoClients.create(server.uri())) {
-            var crashed = server.client().getDatabase("shop").getCollection("crashed");
-            int next = 1;
-            while (next <= DOCS) {
-                int size = Math.min(1 + random.nextInt(200), DOCS - next + 1);
-                List<Document> docs = new ArrayList<>();
-                for (int i = 0; i < size; i++) {
-                    docs.add(new Document("_id", next + i).append("payload", "doc " + (next + i)));
-                }
-                crashed.insertMany(docs);
-                next += size;
+        int next = 1;
+        while (next <= DOCS) {
+            int size = Math.min(1 + random.nextInt(200), DOCS - next + 1);
+            List<Document> docs = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                docs.add(new Document("_id", next + i).append("payload", "doc " + (next + i)));
             }
+            crashed.insertMany(docs);
+            next += size;
         }
     }
 }

@@ -10,6 +10,7 @@ import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -42,12 +43,12 @@ class MongoOplogResumeTest {
         server.close();
     }
 
-    private CamelContext run(String options, List<Object> ids) throws Exception {
+    private CamelContext run(MongoCollection<Document> docs, String options, List<Object> ids) throws Exception {
         CamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(server.endpoint("resumed", "includeNamespaces=shop\\.resumed" + options))
+                from(server.endpoint("resumed", "includeNamespaces=" + MongoTestServer.only(docs) + options))
                         .resumable(new FileResumeStrategy(offsets))
                         .process(e -> ids.add(e.getMessage().getBody(ChangeEvent.class).after().get("_id")));
             }
@@ -58,9 +59,9 @@ class MongoOplogResumeTest {
 
     @Test
     void restartContinuesAfterTheLastProcessedDocumentExactlyOnce() throws Exception {
-        MongoCollection<Document> docs = server.client().getDatabase("shop").getCollection("resumed");
+        MongoCollection<Document> docs = server.freshCollection("resumed");
         List<Object> first = new CopyOnWriteArrayList<>();
-        CamelContext one = run("", first);
+        CamelContext one = run(docs, "", first);
         for (int i = 1; i <= 5; i++) {
             docs.insertOne(new Document("_id", i));
         }
@@ -71,7 +72,7 @@ class MongoOplogResumeTest {
             docs.insertOne(new Document("_id", i));
         }
         List<Object> second = new CopyOnWriteArrayList<>();
-        CamelContext two = run("", second);
+        CamelContext two = run(docs, "", second);
         docs.insertOne(new Document("_id", 9));
         await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(9));
         two.stop();
@@ -83,11 +84,44 @@ class MongoOplogResumeTest {
 
     @Test
     void aPositionOlderThanTheOldestOplogEntryIsAnErrorNotASilentSkip() {
-        server.client().getDatabase("shop").getCollection("resumed_old").insertOne(new Document("_id", 1));
-        assertThatThrownBy(() -> run("&startPosition=1:1", new ArrayList<>()))
+        MongoCollection<Document> docs = server.freshCollection("resumed_old");
+        docs.insertOne(new Document("_id", 1));
+        assertThatThrownBy(() -> run(docs, "&startPosition=1:1", new ArrayList<>()))
                 .satisfies(e -> assertThat(ObjectHelper.getException(DbLogConfigurationException.class, e))
                         .isNotNull()
                         .hasMessageContaining("older than the oldest oplog entry")
                         .hasMessageContaining("Fix: re-sync the target"));
+    }
+
+    @Test
+    void aRouteWithoutResumableWarnsAtStartWhatARestartWillDo() throws Exception {
+        try (CapturedLog log = CapturedLog.warnings()) {
+            CamelContext context = new DefaultCamelContext();
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(server.endpoint("unkept", "includeNamespaces=" + MongoTestServer.only(server.freshCollection("unkept"))))
+                            .routeId("catalog-copy")
+                            .to("log:unkept");
+                }
+            });
+            context.start();
+            context.stop();
+            assertThat(log.containing("stores no positions")).singleElement()
+                    .satisfies(e -> assertThat(e.getMessage().getFormattedMessage())
+                            .contains("Route catalog-copy")
+                            .contains("no resumable()")
+                            .contains("after a restart it starts again at the end of the log (startPosition=latest)")
+                            .contains("changes made while it was stopped are never delivered"));
+        }
+    }
+
+    @Test
+    void aResumableRouteDoesNotWarn() throws Exception {
+        try (CapturedLog log = CapturedLog.warnings()) {
+            run(server.freshCollection("kept"), "", new ArrayList<>()).stop();
+            assertThat(log.containing("stores no positions")).isEmpty();
+            assertThat(log.messages()).noneMatch(m -> m.contains("resumable()"));
+        }
     }
 }

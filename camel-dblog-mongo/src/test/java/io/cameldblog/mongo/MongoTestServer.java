@@ -1,18 +1,28 @@
 package io.cameldblog.mongo;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import io.cameldblog.sandbox.SandboxMongo;
+import org.bson.Document;
 
 /**
  * The server a test class talks to: a real replica set when {@code DBLOG_MONGO_URI} is set, else the stand-in
- * (mongo-java-server) on a free port.
+ * (mongo-java-server) on a free port. A real server keeps what tests write, so tests write only to collections of
+ * their own ({@link #freshCollection}), dropped when the test class closes the server: the same server can run
+ * the suite again.
  */
 final class MongoTestServer implements AutoCloseable {
 
     private final SandboxMongo standIn;
     private final String uri;
     private final MongoClient client;
+    private final List<MongoCollection<Document>> created = new CopyOnWriteArrayList<>();
+    private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private MongoTestServer(SandboxMongo standIn, String uri) {
         this.standIn = standIn;
@@ -29,12 +39,30 @@ final class MongoTestServer implements AutoCloseable {
         return new MongoTestServer(standIn, standIn.connectionString());
     }
 
+    /** A real replica set ({@code DBLOG_MONGO_URI}), not the stand-in. */
+    boolean isReal() {
+        return standIn == null;
+    }
+
     String uri() {
         return uri;
     }
 
     MongoClient client() {
         return client;
+    }
+
+    /** {@code shop.<base>_<unique>}: a collection no earlier run has written to, dropped on {@link #close()}. */
+    MongoCollection<Document> freshCollection(String base) {
+        String name = base + "_" + Long.toString(System.currentTimeMillis(), 36) + COUNTER.incrementAndGet();
+        MongoCollection<Document> collection = client.getDatabase("shop").getCollection(name);
+        created.add(collection);
+        return collection;
+    }
+
+    /** The {@code includeNamespaces} pattern of exactly this collection. */
+    static String only(MongoCollection<?> collection) {
+        return collection.getNamespace().getFullName().replace(".", "\\.");
     }
 
     /** A mongooplog endpoint URI on this server; RAW() since a real connection string has a query part. */
@@ -45,6 +73,9 @@ final class MongoTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        for (MongoCollection<Document> collection : created) {
+            collection.drop();
+        }
         client.close();
         if (standIn != null) {
             standIn.close();

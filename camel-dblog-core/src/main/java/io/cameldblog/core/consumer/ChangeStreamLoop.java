@@ -9,8 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer's long-running loop: streams from the open reader; when the connection fails or the route fails
- * an event, waits with back-off and reconnects right after the last processed event, until stopped.
+ * The consumer's long-running loop: streams from the open reader; when the connection fails, the route fails an
+ * event or anything else is thrown (an {@link Error} included), marks the consumer DOWN, waits with back-off and
+ * reconnects right after the last processed event, until stopped.
+ * <p>
+ * The back-off grows with each failed attempt and returns to its first delay only once a connection made progress
+ * ({@link #progressed()}): a connection that opens and then fails on the same event again (a poison event, a
+ * reader bug) waits longer each time instead of reconnecting every second forever.
  */
 final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
 
@@ -21,6 +26,8 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile ChangeLogReader<P> reader;
     private volatile boolean running = true;
+    /** The last failure logged with its stack trace; the same failure again is logged in one line. */
+    private String lastFailure;
 
     ChangeStreamLoop(DbLogConsumer<P> consumer, ChangeLogReader<P> openReader, ReconnectBackoff backoff) {
         this.consumer = consumer;
@@ -46,23 +53,19 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
                     LOG.info("{} reconnected, continuing from {}", uri, from);
                 }
                 consumer.connected(true, null);
-                backoff.reset();
                 current.stream(consumer);
                 if (running) {
                     throw new IllegalStateException("the change log stream ended without an error");
                 }
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Throwable, not Exception: an Error ending this thread silently would leave the route "started"
+                // and its health UP while nothing is read any more
                 if (!running) {
                     break;
                 }
                 consumer.connected(false, e);
                 long delay = backoff.nextDelayMs();
-                if (e instanceof EventNotProcessedException) {
-                    LOG.warn("{}: {}; retrying in {} ms", uri, e.getMessage(), delay);
-                } else {
-                    LOG.warn("{}: connection to the change log lost ({}); reconnecting in {} ms (attempt {})", uri,
-                            describe(e), delay, backoff.attempts(), e);
-                }
+                report(uri, e, delay);
                 closeQuietly(current);
                 reader = null;
                 if (!sleep(delay)) {
@@ -72,6 +75,36 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
         }
         closeQuietly(reader);
         consumer.connected(false, null);
+    }
+
+    /**
+     * The current connection delivered an event or moved past log that holds none: it works, so the next failure
+     * starts the back-off again from its first delay.
+     */
+    void progressed() {
+        backoff.reset();
+        synchronized (this) {
+            lastFailure = null;
+        }
+    }
+
+    private void report(String uri, Throwable e, long delay) {
+        String failure = e.getClass().getName() + ": " + describe(e);
+        boolean repeated;
+        synchronized (this) {
+            repeated = failure.equals(lastFailure);
+            lastFailure = failure;
+        }
+        if (e instanceof EventNotProcessedException) {
+            // the route's exception handler has logged the cause with the exchange
+            LOG.warn("{}: {}; retrying in {} ms (attempt {})", uri, e.getMessage(), delay, backoff.attempts());
+        } else if (repeated) {
+            LOG.warn("{}: failed again ({}); reconnecting in {} ms (attempt {})", uri, describe(e), delay,
+                    backoff.attempts());
+        } else {
+            LOG.warn("{}: reading the change log failed ({}); reconnecting in {} ms (attempt {})", uri, describe(e),
+                    delay, backoff.attempts(), e);
+        }
     }
 
     void positionStored(P position) {
@@ -100,7 +133,7 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
         if (r != null) {
             try {
                 r.close();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.debug("Closing a change log reader failed", e);
             }
         }
@@ -108,6 +141,6 @@ final class ChangeStreamLoop<P extends LogPosition> implements Runnable {
 
     private static String describe(Throwable e) {
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? e.getClass().getSimpleName() : e instanceof Exception ? m : e.getClass().getSimpleName() + ": " + m;
     }
 }

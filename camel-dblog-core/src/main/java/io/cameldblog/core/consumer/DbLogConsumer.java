@@ -77,6 +77,11 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         super.doStart();
         startPosition = resolveStartPosition();
         LOG.info("{} starting from {}", endpoint.getEndpointBaseUri(), startPosition);
+        if (resumeStrategy == null) {
+            LOG.warn("Route {} stores no positions of {} (the route has no resumable()): after a restart it {}."
+                     + " Add resumable() with a resume strategy to continue where it stopped.",
+                    getRouteId(), endpoint.getEndpointBaseUri(), endpoint.restartWithoutStoredPosition());
+        }
 
         // open on the caller's thread: a configuration error fails the route's start instead of a log line
         ChangeLogReader<P> reader = endpoint.createReader();
@@ -167,6 +172,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
                 throw new EventNotProcessedException(event.position(), failure);
             }
             eventCount.incrementAndGet();
+            progressed();
             if (event.position() != null) {
                 @SuppressWarnings("unchecked")
                 P p = (P) event.position();
@@ -197,6 +203,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
 
     @Override
     public void advance(P position) {
+        if (!position.equals(lastPosition)) {
+            progressed();
+        }
         lastPosition = position;
         if (resumeStrategy == null) {
             confirmStored(position);
@@ -219,6 +228,13 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
             confirmStored(endpoint.positionCodec().fromMap(stored));
         } catch (RuntimeException e) {
             LOG.warn("{}: ignoring a stored position that cannot be read: {}", endpoint.getEndpointBaseUri(), stored, e);
+        }
+    }
+
+    private void progressed() {
+        ChangeStreamLoop<P> l = loop;
+        if (l != null) {
+            l.progressed();
         }
     }
 

@@ -32,7 +32,7 @@ public class DbLogConsumerHealthCheck extends AbstractHealthCheck {
         builder.down();
         Throwable error = consumer.getLastError();
         if (error != null) {
-            builder.message(error.getMessage());
+            builder.message(error.getMessage() != null ? error.getMessage() : error.getClass().getName());
             builder.error(error);
         } else {
             builder.message("Not connected to " + consumer.getEndpoint().getEndpointBaseUri());

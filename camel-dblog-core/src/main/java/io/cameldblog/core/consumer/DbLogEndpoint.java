@@ -100,6 +100,22 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
         return StartPosition.parse(startPosition, positionCodec(), positionExample());
     }
 
+    /**
+     * What a restart does when the route stores no positions (no {@code resumable()}), completing "after a
+     * restart it ...": logged as a warning at start, so that nobody learns it from a gap in the target. Sources
+     * whose server keeps a position of its own (PostgreSQL's slot) say so here.
+     */
+    public String restartWithoutStoredPosition() {
+        return switch (configuredStartPosition().kind()) {
+            case LATEST -> "starts again at the end of the log (startPosition=latest): changes made while it was"
+                           + " stopped are never delivered";
+            case EARLIEST -> "starts again from the oldest entry still in the log (startPosition=earliest):"
+                             + " everything still there is delivered again";
+            default -> "starts again from startPosition=" + startPosition + ": everything after it is delivered"
+                       + " again";
+        };
+    }
+
     @Override
     protected void doInit() throws Exception {
         super.doInit();
