@@ -44,6 +44,7 @@ class MysqlBinlogYamlRouteTest {
         main.addInitialProperty("mysql.username", SandboxMariaDb.USER);
         main.addInitialProperty("mysql.password", SandboxMariaDb.PASSWORD);
         main.addInitialProperty("out.dir", out.toString());
+        main.addInitialProperty("offsets.dir", out.resolve("offsets").toString());
         main.start();
         try {
             db.execute("INSERT INTO shop.orders VALUES (1, 'A-1', 10.10), (2, 'B-2', 20.20)",
