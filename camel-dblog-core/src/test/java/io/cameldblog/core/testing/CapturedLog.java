@@ -27,12 +27,21 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
 
     /** Starts capturing; close it to stop. */
     public static CapturedLog warnings() {
+        return capture(Level.WARN);
+    }
+
+    /** Every line the log configuration lets through, INFO and below included: what a console shows. */
+    public static CapturedLog everything() {
+        return capture(Level.ALL);
+    }
+
+    private static CapturedLog capture(Level level) {
         CapturedLog log = new CapturedLog();
         log.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         config.addAppender(log);
-        config.getRootLogger().addAppender(log, Level.WARN, null);
+        config.getRootLogger().addAppender(log, level, null);
         context.updateLoggers();
         return log;
     }
