@@ -40,7 +40,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final PgWalEndpoint endpoint;
-    private final PgReplicationSetup setup;
+    private final PgConnector connector;
+    private final ReplicationSlot replicationSlot;
     private final TableFilter filter;
     private final AtomicLong storedLsn = new AtomicLong();
     private final CountDownLatch streamDone = new CountDownLatch(1);
@@ -68,17 +69,22 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
 
     PgWalReader(PgWalEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.setup = new PgReplicationSetup(endpoint);
+        this.connector = new PgConnector(endpoint);
+        this.replicationSlot = new ReplicationSlot(endpoint);
         this.filter = endpoint.getTableFilter();
     }
 
     @Override
     public void open(StartPosition<PgPosition> start) throws Exception {
-        jdbc = setup.connect();
-        PgReplicationSetup.Slot slot = setup.prepare(jdbc);
+        jdbc = connector.connect();
+        PgServerChecks.check(jdbc, endpoint);
+        ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
+        if ("pgoutput".equals(endpoint.getPlugin())) {
+            new Publication(endpoint).prepare(jdbc);
+        }
         switch (start.kind()) {
             case LATEST:
-                startLsn = Math.max(PgReplicationSetup.currentWalLsn(jdbc), slot.confirmedFlushLsn());
+                startLsn = Math.max(PgCatalog.currentWalLsn(jdbc), slot.confirmedFlushLsn());
                 advanceToStart = true;
                 break;
             case EARLIEST:
@@ -105,8 +111,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         decoder = switch (endpoint.getPlugin()) {
             case "wal2json" -> new Wal2JsonDecoder(values);
             case "test_decoding" -> new TestDecodingDecoder(values, types, startLsn,
-                    table -> PgReplicationSetup.primaryKey(jdbc, table));
-            default -> new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+                    table -> PgCatalog.primaryKey(jdbc, table));
+            default -> new PgOutputDecoder(values, id -> PgCatalog.primaryKey(jdbc, id));
         };
         startStreaming();
         LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
@@ -115,7 +121,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     }
 
     private void startStreaming() throws SQLException {
-        replication = setup.connectForReplication();
+        replication = connector.connectForReplication();
         ChainedLogicalStreamBuilder b = replication.unwrap(PGConnection.class).getReplicationAPI()
                 .replicationStream().logical()
                 .withSlotName(endpoint.getSlot())
@@ -147,7 +153,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             stream = b.start();
         } catch (SQLException e) {
             if ("55006".equals(e.getSQLState())) {
-                throw setup.slotInUse(null, e);
+                throw replicationSlot.inUse(null, e);
             }
             if ("42501".equals(e.getSQLState())) {
                 throw new DbLogConfigurationException("User '" + endpoint.getUsername()
