@@ -47,6 +47,25 @@ final class PgCatalog {
         }
     }
 
+    /**
+     * Schema and name of the partitioned table at the top of the partition tree {@code qualifiedTable} (as a text
+     * plugin writes it) belongs to, or null for a table that is no partition (or was dropped meanwhile).
+     */
+    static String[] partitionRoot(Connection c, String qualifiedTable) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT n.nspname, r.relname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace"
+                                                       + " WHERE r.oid = pg_partition_root(?::regclass)"
+                                                       + " AND r.oid <> ?::regclass")) {
+            ps.setString(1, qualifiedTable);
+            ps.setString(2, qualifiedTable);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new String[] { rs.getString(1), rs.getString(2) } : null;
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     static long currentWalLsn(Connection c) throws SQLException {
         return Lsn.parse(single(c, "SELECT pg_current_wal_lsn()::text"));
     }

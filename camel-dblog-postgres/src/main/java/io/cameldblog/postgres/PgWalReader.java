@@ -109,9 +109,9 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
         decoder = switch (endpoint.getPlugin()) {
-            case "wal2json" -> new Wal2JsonDecoder(values);
+            case "wal2json" -> new Wal2JsonDecoder(values, table -> PgCatalog.partitionRoot(jdbc, table));
             case "test_decoding" -> new TestDecodingDecoder(values, types, startLsn,
-                    table -> PgCatalog.primaryKey(jdbc, table));
+                    table -> PgCatalog.primaryKey(jdbc, table), table -> PgCatalog.partitionRoot(jdbc, table));
             default -> new PgOutputDecoder(values, id -> PgCatalog.primaryKey(jdbc, id));
         };
         startStreaming();

@@ -18,6 +18,11 @@ import static io.cameldblog.postgres.PgCatalog.quote;
 /**
  * The publication pgoutput reads: created when missing (for the tables matching the endpoint's filter, or all
  * tables), and checked for tables whose UPDATE/DELETE the server would reject once published.
+ * <p>
+ * Partitioned tables: pgoutput names the partition a row lives in unless the publication is created with
+ * {@code publish_via_partition_root} (PostgreSQL 13+), and a filter naming the partitioned table would then drop
+ * every row. So publications are created with it, an existing one of ours gets it, and where the server cannot
+ * publish through the root (PostgreSQL 12) a filter naming a partitioned table is refused.
  */
 final class Publication {
 
@@ -35,51 +40,127 @@ final class Publication {
 
     /** Creates the publication when missing and checks the replica identity of what it publishes. */
     void prepare(Connection c) throws SQLException {
-        if (!exists(c)) {
+        boolean viaRoot = PgServerChecks.serverVersion(c) >= 130_000;
+        if (!viaRoot) {
+            refusePartitionedTables(c);
+        }
+        Boolean publishesViaRoot = publishesViaRoot(c, viaRoot);
+        if (publishesViaRoot == null) {
             if (!endpoint.isCreatePublication()) {
                 throw new DbLogConfigurationException(
                         "Publication '" + name + "' does not exist and createPublication=false.",
-                        "create it (CREATE PUBLICATION \"" + name + "\" FOR TABLE ...) or set createPublication=true.");
+                        "create it (CREATE PUBLICATION \"" + name + "\" FOR TABLE ... WITH (publish_via_partition_root"
+                                                                 + " = true)) or set createPublication=true.");
             }
-            create(c);
+            create(c, viaRoot);
+        } else if (viaRoot && !publishesViaRoot) {
+            publishViaRoot(c);
         }
         checkReplicaIdentity(c);
     }
 
-    private boolean exists(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+    /**
+     * @return whether the publication publishes partitions through their root (always false before 13), or null
+     *         when it does not exist
+     */
+    private Boolean publishesViaRoot(Connection c, boolean serverHasIt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + (serverHasIt ? "pubviaroot" : "false") + " FROM pg_publication WHERE pubname = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? rs.getBoolean(1) : null;
             }
         }
     }
 
-    private void create(Connection c) throws SQLException {
+    /** An existing publication without it: rows of captured partitioned tables would carry partition names. */
+    private void publishViaRoot(Connection c) throws SQLException {
+        List<String> partitioned = capturedPartitionedTables(c);
+        if (partitioned.isEmpty()) {
+            return;
+        }
+        String sql = "ALTER PUBLICATION " + quote(name) + " SET (publish_via_partition_root = true)";
+        if (!endpoint.isCreatePublication()) {
+            throw new DbLogConfigurationException(
+                    "Publication '" + name + "' publishes the partitions of " + String.join(", ", partitioned)
+                                                  + " under their own names (publish_via_partition_root is off), so"
+                                                  + " includeTables naming the partitioned table would drop every row.",
+                    "run " + sql + "; (or set createPublication=true and camel-dblog does it).");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+        LOG.info("{} captures partitioned table(s) {}: {}", endpoint.getEndpointBaseUri(),
+                String.join(", ", partitioned), sql);
+    }
+
+    /** Before PostgreSQL 13 a partitioned table cannot be published, only its partitions, under their names. */
+    private void refusePartitionedTables(Connection c) throws SQLException {
+        List<String> partitioned = capturedPartitionedTables(c);
+        if (!partitioned.isEmpty() && !filter.isAll()) {
+            throw new DbLogConfigurationException(
+                    "includeTables names partitioned table(s) " + String.join(", ", partitioned) + ", which this"
+                                                  + " PostgreSQL (before 13) cannot publish: pgoutput sends their rows only"
+                                                  + " under each partition's name.",
+                    "upgrade to PostgreSQL 13+ (rows then carry the partitioned table's name), or name the"
+                                                                     + " partitions in includeTables (events then name"
+                                                                     + " each partition).");
+        }
+    }
+
+    private List<String> capturedPartitionedTables(Connection c) throws SQLException {
+        List<String> partitioned = new ArrayList<>();
+        for (String[] t : tables(c, "c.relkind = 'p' AND NOT c.relispartition")) {
+            partitioned.add(t[0] + "." + t[1]);
+        }
+        return partitioned;
+    }
+
+    /**
+     * Schema and name of the user tables matching the filter and {@code condition} on {@code pg_class c}.
+     */
+    private List<String[]> tables(Connection c, String condition) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
+                                           + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                           + " WHERE " + condition
+                                           + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                                           + " AND n.nspname NOT LIKE 'pg\\_toast%' ORDER BY 1, 2")) {
+            while (rs.next()) {
+                if (filter.matches(rs.getString(1) + "." + rs.getString(2))) {
+                    tables.add(new String[] { rs.getString(1), rs.getString(2) });
+                }
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * What a publication of the captured tables lists: on 13+ partitioned tables by their root (partitions
+     * follow it), before 13 plain tables and partitions.
+     */
+    private static String publishableTables(boolean viaRoot) {
+        return viaRoot ? "c.relkind IN ('r', 'p') AND NOT c.relispartition" : "c.relkind = 'r'";
+    }
+
+    private void create(Connection c, boolean viaRoot) throws SQLException {
         String sql;
+        String with = viaRoot ? " WITH (publish_via_partition_root = true)" : "";
         if (filter.isAll()) {
-            sql = "CREATE PUBLICATION " + quote(name) + " FOR ALL TABLES";
+            sql = "CREATE PUBLICATION " + quote(name) + " FOR ALL TABLES" + with;
         } else {
             List<String> tables = new ArrayList<>();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
-                                               + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                               + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
-                                               + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                                               + " AND n.nspname NOT LIKE 'pg\\_toast%' ORDER BY 1, 2")) {
-                while (rs.next()) {
-                    if (filter.matches(rs.getString(1) + "." + rs.getString(2))) {
-                        tables.add(quote(rs.getString(1)) + "." + quote(rs.getString(2)));
-                    }
-                }
+            for (String[] t : tables(c, publishableTables(viaRoot))) {
+                tables.add(quote(t[0]) + "." + quote(t[1]));
             }
             if (tables.isEmpty()) {
                 LOG.warn("No table matches includeTables/excludeTables of {}: publication {} is created empty; add"
                          + " tables with ALTER PUBLICATION {} ADD TABLE ...",
                         endpoint.getEndpointBaseUri(), name, name);
-                sql = "CREATE PUBLICATION " + quote(name);
+                sql = "CREATE PUBLICATION " + quote(name) + with;
             } else {
-                sql = "CREATE PUBLICATION " + quote(name) + " FOR TABLE " + String.join(", ", tables);
+                sql = "CREATE PUBLICATION " + quote(name) + " FOR TABLE " + String.join(", ", tables) + with;
             }
         }
         try (Statement s = c.createStatement()) {

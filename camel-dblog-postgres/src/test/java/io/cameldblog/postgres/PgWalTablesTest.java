@@ -1,0 +1,112 @@
+package io.cameldblog.postgres;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.Operation;
+import io.cameldblog.sandbox.SandboxPostgres;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static io.cameldblog.postgres.PgTestSupport.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Which tables' rows reach the route: partitioned tables by their own name, and tables created later. */
+class PgWalTablesTest {
+
+    private static final String DB = "tables";
+    private static SandboxPostgres pg;
+
+    @BeforeAll
+    static void startServer() {
+        pg = SandboxPostgres.start();
+        pg.createDatabase(DB);
+        sql(pg, DB,
+                "CREATE TABLE parts (id int, region text, note text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+                "CREATE TABLE parts_a PARTITION OF parts FOR VALUES IN ('a')",
+                "CREATE TABLE parts_b PARTITION OF parts FOR VALUES IN ('b')",
+                "CREATE TABLE ranged (id int PRIMARY KEY, v text) PARTITION BY RANGE (id)",
+                "CREATE TABLE ranged_low PARTITION OF ranged FOR VALUES FROM (0) TO (100)",
+                "CREATE TABLE ranged_high PARTITION OF ranged FOR VALUES FROM (100) TO (200)");
+    }
+
+    @AfterAll
+    static void stopServer() {
+        pg.close();
+    }
+
+    @Test
+    void rowsOfPartitionsArriveUnderThePartitionedTablesName() throws Exception {
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "parts", DB, "parts_slot", "includeTables=public\\.parts"),
+                events)) {
+            sql(pg, DB, "INSERT INTO parts VALUES (1, 'a', 'one'), (2, 'b', 'two')",
+                    "UPDATE parts SET note = 'uno' WHERE id = 1", "DELETE FROM parts WHERE id = 2");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 4);
+        }
+        assertThat(events).extracting(e -> e.source().qualifiedTable()).containsOnly("public.parts");
+        assertThat(events).extracting(ChangeEvent::op)
+                .containsExactly(Operation.INSERT, Operation.INSERT, Operation.UPDATE, Operation.DELETE);
+        assertThat(events.get(0).after()).isEqualTo(Map.of("id", 1, "region", "a", "note", "one"));
+        assertThat(events.get(1).after()).isEqualTo(Map.of("id", 2, "region", "b", "note", "two"));
+        assertThat(events.get(2).after()).containsEntry("note", "uno");
+        assertThat(events.get(3).before()).isEqualTo(Map.of("id", 2, "region", "b"));
+        assertThat(events.get(0).key()).isEqualTo(Map.of("id", 1, "region", "a"));
+    }
+
+    @Test
+    void withTestDecodingPartitionRowsAlsoCarryThePartitionedTablesName() throws Exception {
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "partstext", DB, "parts_text_slot",
+                "plugin=test_decoding&includeTables=public\\.parts"), events)) {
+            sql(pg, DB, "INSERT INTO parts VALUES (10, 'a', 'ten'), (11, 'b', 'eleven')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 2);
+        }
+        assertThat(events).extracting(e -> e.source().qualifiedTable()).containsExactly("public.parts", "public.parts");
+        assertThat(events).extracting(e -> e.after().get("note")).containsExactly("ten", "eleven");
+        assertThat(events.get(0).key()).isEqualTo(Map.of("id", 10, "region", "a"));
+    }
+
+    @Test
+    void anExistingPublicationWithoutPublishViaPartitionRootIsSetToIt() throws Exception {
+        sql(pg, DB, "CREATE PUBLICATION ranged_pub FOR TABLE ranged");
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "ranged", DB, "ranged_slot",
+                "includeTables=public\\.ranged&publication=ranged_pub"), events)) {
+            sql(pg, DB, "INSERT INTO ranged VALUES (5, 'low'), (150, 'high')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 2);
+        }
+        assertThat(PgTestSupport.query(pg, DB, "SELECT pubviaroot FROM pg_publication WHERE pubname = 'ranged_pub'"))
+                .isEqualTo("t");
+        assertThat(events).extracting(e -> e.source().qualifiedTable()).containsExactly("public.ranged", "public.ranged");
+        assertThat(events).extracting(e -> e.after().get("v")).containsExactly("low", "high");
+    }
+
+    /** A route that collects what it receives; stopped on close. */
+    static final class Route implements AutoCloseable {
+        private final CamelContext context = new DefaultCamelContext();
+
+        Route(String uri, List<ChangeEvent> events) throws Exception {
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri).process(e -> events.add(e.getMessage().getBody(ChangeEvent.class)));
+                }
+            });
+            context.start();
+        }
+
+        @Override
+        public void close() {
+            context.stop();
+        }
+    }
+}
