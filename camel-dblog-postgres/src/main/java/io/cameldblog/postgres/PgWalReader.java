@@ -82,29 +82,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         if ("pgoutput".equals(endpoint.getPlugin())) {
             new Publication(endpoint).prepare(jdbc);
         }
-        switch (start.kind()) {
-            case LATEST:
-                startLsn = Math.max(PgCatalog.currentWalLsn(jdbc), slot.confirmedFlushLsn());
-                advanceToStart = true;
-                break;
-            case EARLIEST:
-                startLsn = slot.confirmedFlushLsn();
-                break;
-            default:
-                PgPosition p = start.position();
-                if (Long.compareUnsigned(p.lsn(), slot.confirmedFlushLsn()) < 0) {
-                    throw new DbLogConfigurationException(
-                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
-                                                          + endpoint.getName() + "' is older than what replication slot '"
-                                                          + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
-                                                          + Lsn.format(slot.confirmedFlushLsn())
-                                                          + "): the changes in between are gone from the server.",
-                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
-                                                                                               + " another consumer moved the slot, give each endpoint its own slot.");
-                }
-                startLsn = p.lsn();
-                resumeAt = p;
-        }
+        resolveStart(start, slot);
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
@@ -118,6 +96,50 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
                 Lsn.format(startLsn), resumeAt != null && resumeAt.rowsDone() > 0
                         ? " (skipping " + resumeAt.rowsDone() + " rows done of that transaction)" : "");
+    }
+
+    /**
+     * Where streaming starts. A stored position wins; without one, an existing slot <em>is</em> the position
+     * (its confirmed_flush_lsn is what the last run confirmed, and the server kept everything after it), so
+     * {@code startPosition} applies only when the slot is created: a restart without a resume strategy then
+     * continues where the last run stopped instead of jumping to the end of the log.
+     */
+    private void resolveStart(StartPosition<PgPosition> start, ReplicationSlot.State slot) throws SQLException {
+        long slotLsn = slot.confirmedFlushLsn();
+        if (start.kind() != StartPosition.Kind.AT || !start.isRestored()) {
+            boolean behindSlot = start.kind() != StartPosition.Kind.AT
+                                 || Long.compareUnsigned(start.position().lsn(), slotLsn) < 0;
+            if (!slot.created() && behindSlot) {
+                LOG.info("{}: replication slot {} exists and no position is stored: continuing from its"
+                         + " confirmed_flush_lsn {} (startPosition={} applies only when the slot is created)",
+                        endpoint.getEndpointBaseUri(), endpoint.getSlot(), Lsn.format(slotLsn), start);
+                startLsn = slotLsn;
+                return;
+            }
+        }
+        switch (start.kind()) {
+            case LATEST:
+                startLsn = Math.max(PgCatalog.currentWalLsn(jdbc), slotLsn);
+                advanceToStart = true;
+                break;
+            case EARLIEST:
+                startLsn = slotLsn;
+                break;
+            default:
+                PgPosition p = start.position();
+                if (Long.compareUnsigned(p.lsn(), slotLsn) < 0) {
+                    throw new DbLogConfigurationException(
+                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
+                                                          + endpoint.getName() + "' is older than what replication slot '"
+                                                          + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
+                                                          + Lsn.format(slotLsn)
+                                                          + "): the changes in between are gone from the server.",
+                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
+                                                                                               + " another consumer moved the slot, give each endpoint its own slot.");
+                }
+                startLsn = p.lsn();
+                resumeAt = p;
+        }
     }
 
     private void startStreaming() throws SQLException {
