@@ -325,6 +325,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         long server = stream.getLastReceiveLSN().asLong();
         if (server != 0 && Long.compareUnsigned(server, lastPosition.lsn()) > 0) {
             advance(sink, PgPosition.at(server));
+            decoder.passed(server);
         } else {
             lastProgressNanos = System.nanoTime();
         }

@@ -72,6 +72,18 @@ final class TestDecodingDecoder implements PgPluginDecoder {
         return null; // "message: ..." and anything else: nothing to route
     }
 
+    /**
+     * The heartbeat stored {@code lsn} and the slot follows it: the next transaction is the first one a
+     * restart from {@code lsn} reads, so that is its identity. Named by the older end instead, its rows' positions
+     * would lie behind the slot and a restart from them would be refused as "older than the slot".
+     */
+    @Override
+    public void passed(long lsn) {
+        if (Long.compareUnsigned(lsn, previousEnd) > 0) {
+            previousEnd = lsn;
+        }
+    }
+
     private PgMessage change(String line) {
         int colon = line.indexOf(": ", 6);
         String tables = line.substring(6, colon);
