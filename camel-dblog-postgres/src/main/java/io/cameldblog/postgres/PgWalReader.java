@@ -78,11 +78,16 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     public void open(StartPosition<PgPosition> start) throws Exception {
         jdbc = connector.connect();
         PgServerChecks.check(jdbc, endpoint);
-        ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
-        if ("pgoutput".equals(endpoint.getPlugin())) {
-            new Publication(endpoint).prepare(jdbc);
+        // the publication first: pgoutput only sees a publication that existed at the slot's position
+        Publication publication = "pgoutput".equals(endpoint.getPlugin()) ? new Publication(endpoint) : null;
+        if (publication != null) {
+            publication.prepare(jdbc);
         }
+        ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
         resolveStart(start, slot);
+        if (publication != null && !slot.created() && startLsn == slot.confirmedFlushLsn()) {
+            publication.checkReadableFromSlot(jdbc);
+        }
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
@@ -213,7 +218,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             failed = false;
         } catch (SQLException e) {
             if (!closed) {
-                throw e;
+                DbLogConfigurationException missing = Publication.missingAtSlot(endpoint, e);
+                throw missing != null ? missing : e;
             }
             failed = false;
         } finally {

@@ -180,6 +180,67 @@ final class Publication {
     }
 
     /**
+     * pgoutput reads the publication through the slot's historic catalogue: for a change at a given position it
+     * sees the publication only if the publication existed there. A publication created after the slot (a
+     * runbook that creates the slot first, or one dropped and re-created) makes the first change in between fail
+     * with {@code publication "..." does not exist}, on every reconnect. Found here before streaming: when the
+     * publication is not older than the slot's catalogue horizon, the slot is peeked for its first change (the
+     * same decoding the stream would do, without consuming it). Only valid when streaming starts at the slot's
+     * confirmed position.
+     */
+    void checkReadableFromSlot(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT age(p.xmin) <= age(s.catalog_xmin) FROM pg_publication p, pg_replication_slots s"
+                                                       + " WHERE p.pubname = ? AND s.slot_name = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, endpoint.getSlot());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return; // the publication predates everything the slot can still decode
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_logical_slot_peek_binary_changes(?, NULL, 1, 'proto_version', '1',"
+                                                       + " 'publication_names', ?)")) {
+            ps.setString(1, endpoint.getSlot());
+            ps.setString(2, name);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            DbLogConfigurationException missing = missingAtSlot(endpoint, e);
+            if (missing != null) {
+                throw missing;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The server's {@code publication "..." does not exist} while decoding, as the error a person can act on, or
+     * null for other errors.
+     */
+    static DbLogConfigurationException missingAtSlot(PgWalEndpoint endpoint, SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!"42704".equals(e.getSQLState()) || !message.contains("publication")) {
+            return null;
+        }
+        String slot = endpoint.getSlot();
+        return new DbLogConfigurationException(
+                "Replication slot '" + slot + "' holds changes from before publication '"
+                                               + endpoint.effectivePublication() + "' existed (the publication was created"
+                                               + " after the slot, or dropped and re-created): pgoutput reads the"
+                                               + " publication as the catalogue was at each change's position in the"
+                                               + " slot, so the server stops with: " + message,
+                "create the publication first, then the slot: drop the slot (SELECT pg_drop_replication_slot('" + slot
+                                                                                                 + "')) and start"
+                                                                                                 + " again (camel-dblog creates it"
+                                                                                                 + " after the publication), then re-load the"
+                                                                                                 + " captured tables for changes written"
+                                                                                                 + " since the old slot was created.",
+                e);
+    }
+
+    /**
      * UPDATE and DELETE on a published table without a replica identity fail on the server (for every
      * application writing to it), and pgoutput cannot say which row changed: refuse to start instead.
      */

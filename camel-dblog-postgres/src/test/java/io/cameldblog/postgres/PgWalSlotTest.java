@@ -53,6 +53,31 @@ class PgWalSlotTest {
         assertThat(ids(second)).endsWith(2, 3, 4).isSubsetOf(1, 2, 3, 4);
     }
 
+    @Test
+    void aPublicationCreatedAfterTheSlotWithChangesInBetweenStopsTheStartWithTheCauseAndTheFix() {
+        // the runbook order: slot first, then writes, then the publication
+        sql(pg, DB, "SELECT pg_create_logical_replication_slot('dba_slot', 'pgoutput')",
+                "INSERT INTO orders VALUES (100)",
+                "CREATE PUBLICATION dba_pub FOR TABLE orders");
+        String uri = PgTestSupport.uri(pg, "dba", DB, "dba_slot", "includeTables=public\\.orders&publication=dba_pub");
+        assertThat(PgWalErrorsTest.startFailure(uri))
+                .contains("'dba_slot'", "before publication 'dba_pub' existed", "publication \"dba_pub\" does not exist",
+                        "Fix: create the publication first", "pg_drop_replication_slot('dba_slot')");
+    }
+
+    @Test
+    void aPublicationCreatedRightAfterTheSlotBeforeAnyChangeIsFine() throws Exception {
+        sql(pg, DB, "SELECT pg_create_logical_replication_slot('quick_slot', 'pgoutput')",
+                "CREATE PUBLICATION quick_pub FOR TABLE orders");
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (PgWalTablesTest.Route route = new PgWalTablesTest.Route(PgTestSupport.uri(pg, "quick", DB, "quick_slot",
+                "includeTables=public\\.orders&publication=quick_pub"), events)) {
+            sql(pg, DB, "INSERT INTO orders VALUES (200)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids(events).contains(200));
+        }
+        assertThat(ids(events)).containsExactly(200);
+    }
+
     private static List<Object> ids(List<ChangeEvent> events) {
         return events.stream().map(e -> e.after().get("id")).toList();
     }
