@@ -77,6 +77,12 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
                             + " released. 0 turns it off")
     private long heartbeatInterval = 10_000;
 
+    @UriParam(label = "advanced", defaultValue = "5000", javaType = "java.time.Duration",
+              description = "pgoutput with createPublication=true: how often to look for tables that match"
+                            + " includeTables/excludeTables but are not in the publication (created after the start);"
+                            + " each is added, and the rows it already holds are delivered as op=r. 0 turns it off")
+    private long newTableCheckInterval = 5_000;
+
     @UriParam(label = "advanced", defaultValue = "false",
               description = "Ask pgoutput for logical decoding messages (pg_logical_emit_message); they are logged"
                             + " at debug level and not routed")
@@ -254,6 +260,14 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
     public void setHeartbeatInterval(long heartbeatInterval) {
         this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public long getNewTableCheckInterval() {
+        return newTableCheckInterval;
+    }
+
+    public void setNewTableCheckInterval(long newTableCheckInterval) {
+        this.newTableCheckInterval = newTableCheckInterval;
     }
 
     public boolean isMessages() {

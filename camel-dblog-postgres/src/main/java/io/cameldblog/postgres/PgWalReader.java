@@ -50,6 +50,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private Connection replication;
     private PGReplicationStream stream;
     private PgPluginDecoder decoder;
+    private NewTableCapture newTables;
     private volatile boolean closed;
     private volatile Thread streamThread;
 
@@ -91,6 +92,9 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
+        if (publication != null && endpoint.isCreatePublication() && endpoint.getNewTableCheckInterval() > 0) {
+            newTables = new NewTableCapture(endpoint, publication, jdbc, values);
+        }
         decoder = switch (endpoint.getPlugin()) {
             case "wal2json" -> new Wal2JsonDecoder(values, table -> PgCatalog.partitionRoot(jdbc, table));
             case "test_decoding" -> new TestDecodingDecoder(values, types, startLsn,
@@ -206,6 +210,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 if (buf == null) {
                     sendAcks();
                     heartbeat(sink);
+                    captureNewTables(sink);
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                     continue;
                 }
@@ -214,6 +219,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                     handle(m, sink);
                 }
                 sendAcks();
+                captureNewTables(sink);
             }
             failed = false;
         } catch (SQLException e) {
@@ -304,6 +310,49 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         emittedInTxn = true;
         lastPosition = position;
         lastProgressNanos = System.nanoTime();
+    }
+
+    /** Between transactions: tables that started to match are added to the publication, their rows read. */
+    private void captureNewTables(ChangeEventSink<PgPosition> sink) throws Exception {
+        if (newTables != null && txn == null) {
+            long[] lastStatus = { System.nanoTime() };
+            newTables.checkIfDue((rel, row) -> emitExisting(sink, rel, row), () -> {
+                if (System.nanoTime() - lastStatus[0] > TimeUnit.MILLISECONDS.toNanos(endpoint.getStatusInterval())) {
+                    keepAlive();
+                    lastStatus[0] = System.nanoTime();
+                }
+            });
+        }
+    }
+
+    /**
+     * A row a new table held when it was added to the publication: not in the stream, so delivered as a read,
+     * at the position reached (between transactions), which a restart continues from.
+     */
+    private void emitExisting(ChangeEventSink<PgPosition> sink, PgRelation rel, Map<String, Object> row)
+            throws Exception {
+        SourceInfo source = SourceInfo.builder()
+                .connector("postgres")
+                .name(endpoint.getName())
+                .db(endpoint.getDatabase())
+                .schema(rel.schema())
+                .table(rel.table())
+                .tsMs(System.currentTimeMillis())
+                .position(Lsn.format(lastPosition.lsn()))
+                .build();
+        sink.emit(ChangeEvent.builder().op(Operation.READ).after(row).source(source).key(key(rel, row))
+                .position(lastPosition).build());
+        lastProgressNanos = System.nanoTime();
+    }
+
+    /** While the stream is not read (rows of a new table are delivered), the server still wants status. */
+    private void keepAlive() {
+        try {
+            sendAcks();
+            stream.forceUpdateStatus();
+        } catch (SQLException e) {
+            LOG.debug("Status update to the server failed", e);
+        }
     }
 
     private static Map<String, Object> key(PgRelation rel, Map<String, Object> row) {

@@ -31,6 +31,18 @@ final class Publication {
     private final PgWalEndpoint endpoint;
     private final String name;
     private final TableFilter filter;
+    private boolean viaRoot;
+
+    /** A captured table the publication does not list yet. */
+    record MissingTable(long oid, String schema, String table, boolean identified) {
+        String qualified() {
+            return quote(schema) + "." + quote(table);
+        }
+
+        String display() {
+            return schema + "." + table;
+        }
+    }
 
     Publication(PgWalEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -40,7 +52,7 @@ final class Publication {
 
     /** Creates the publication when missing and checks the replica identity of what it publishes. */
     void prepare(Connection c) throws SQLException {
-        boolean viaRoot = PgServerChecks.serverVersion(c) >= 130_000;
+        viaRoot = PgServerChecks.serverVersion(c) >= 130_000;
         if (!viaRoot) {
             refusePartitionedTables(c);
         }
@@ -53,8 +65,11 @@ final class Publication {
                                                                  + " = true)) or set createPublication=true.");
             }
             create(c, viaRoot);
-        } else if (viaRoot && !publishesViaRoot) {
-            publishViaRoot(c);
+        } else {
+            if (viaRoot && !publishesViaRoot) {
+                publishViaRoot(c);
+            }
+            addMissingTablesAtStart(c);
         }
         checkReplicaIdentity(c);
     }
@@ -155,9 +170,9 @@ final class Publication {
                 tables.add(quote(t[0]) + "." + quote(t[1]));
             }
             if (tables.isEmpty()) {
-                LOG.warn("No table matches includeTables/excludeTables of {}: publication {} is created empty; add"
-                         + " tables with ALTER PUBLICATION {} ADD TABLE ...",
-                        endpoint.getEndpointBaseUri(), name, name);
+                LOG.warn("No table matches includeTables/excludeTables of {}: publication {} is created empty; tables"
+                         + " that match later are added while streaming (newTableCheckInterval)",
+                        endpoint.getEndpointBaseUri(), name);
                 sql = "CREATE PUBLICATION " + quote(name) + with;
             } else {
                 sql = "CREATE PUBLICATION " + quote(name) + " FOR TABLE " + String.join(", ", tables) + with;
@@ -177,6 +192,111 @@ final class Publication {
             }
             throw e;
         }
+    }
+
+    /**
+     * Tables created (or newly matching the filter) while the route was stopped: added now, so their changes
+     * from here on arrive. Rows they already hold were written before they were published and are not in the
+     * stream: said in a WARN, naming the tables.
+     */
+    private void addMissingTablesAtStart(Connection c) throws SQLException {
+        List<MissingTable> missing = missingTables(c);
+        if (missing.isEmpty()) {
+            return;
+        }
+        if (!endpoint.isCreatePublication()) {
+            LOG.warn("{}: table(s) {} match includeTables/excludeTables but publication {} does not list them, so their"
+                     + " rows are not sent (createPublication=false: camel-dblog leaves the publication as it is); add"
+                     + " them with ALTER PUBLICATION {} ADD TABLE ...", endpoint.getEndpointBaseUri(),
+                    missing.stream().map(MissingTable::display).toList(), name, quote(name));
+            return;
+        }
+        for (MissingTable t : missing) {
+            requireIdentity(t);
+            try (Statement s = c.createStatement()) {
+                s.execute(addTable(t));
+                boolean hasRows;
+                try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + t.qualified() + ")")) {
+                    hasRows = rs.next() && rs.getBoolean(1);
+                }
+                if (hasRows) {
+                    LOG.warn("{}: added table {} to publication {}; the rows it already holds were written before"
+                             + " it was published and are not events (if it was created while the route was stopped,"
+                             + " load them into the target); its changes from now on arrive",
+                            endpoint.getEndpointBaseUri(), t.display(), name);
+                } else {
+                    LOG.info("{}: added table {} to publication {}", endpoint.getEndpointBaseUri(), t.display(), name);
+                }
+            } catch (SQLException e) {
+                throw cannotAdd(t, e);
+            }
+        }
+    }
+
+    String addTable(MissingTable t) {
+        return "ALTER PUBLICATION " + quote(name) + " ADD TABLE " + t.qualified();
+    }
+
+    /** Publishing a table without replica identity would make the server reject its UPDATE/DELETE. */
+    void requireIdentity(MissingTable t) {
+        if (!t.identified()) {
+            throw new DbLogConfigurationException(
+                    "Table " + t.display() + " matches includeTables/excludeTables but has no replica identity (no"
+                                                  + " primary key, or REPLICA IDENTITY NOTHING): once published, PostgreSQL"
+                                                  + " would reject its UPDATE/DELETE, so it is not added to publication '"
+                                                  + name + "' and its rows cannot be captured.",
+                    "add a primary key, or run ALTER TABLE " + t.qualified() + " REPLICA IDENTITY FULL; or exclude the"
+                                                                        + " table with excludeTables.");
+        }
+    }
+
+    DbLogConfigurationException cannotAdd(MissingTable t, SQLException e) {
+        if (!"42501".equals(e.getSQLState())) {
+            throw new IllegalStateException("Could not add " + t.display() + " to publication " + name + ": "
+                                            + e.getMessage(), e);
+        }
+        return new DbLogConfigurationException(
+                "Table " + t.display() + " matches includeTables/excludeTables but user '" + endpoint.getUsername()
+                                               + "' may not add it to publication '" + name + "' (" + e.getMessage()
+                                               + "), so its rows would not be sent.",
+                "run " + addTable(t) + "; as the table's owner or a superuser, or exclude the table with excludeTables.",
+                e);
+    }
+
+    /**
+     * Captured tables the publication does not list (none for a FOR ALL TABLES publication), with whether they
+     * have a replica identity.
+     */
+    List<MissingTable> missingTables(Connection c) throws SQLException {
+        List<MissingTable> missing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT c.oid, n.nspname, c.relname, c.relreplident = 'f'"
+                                                       + " OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i"
+                                                       + "     WHERE i.indrelid = c.oid AND i.indisprimary))"
+                                                       + " OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i"
+                                                       + "     WHERE i.indrelid = c.oid AND i.indisreplident))"
+                                                       + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                                       + " WHERE " + publishableTables(viaRoot)
+                                                       + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                                                       + " AND n.nspname NOT LIKE 'pg\\_toast%'"
+                                                       + " AND NOT EXISTS (SELECT 1 FROM pg_publication_tables pt"
+                                                       + "     WHERE pt.pubname = ? AND pt.schemaname = n.nspname"
+                                                       + "     AND pt.tablename = c.relname)"
+                                                       + " ORDER BY 2, 3")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (filter.matches(rs.getString(2) + "." + rs.getString(3))) {
+                        missing.add(new MissingTable(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    String name() {
+        return name;
     }
 
     /**

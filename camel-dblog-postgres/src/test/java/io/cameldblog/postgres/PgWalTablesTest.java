@@ -90,6 +90,74 @@ class PgWalTablesTest {
         assertThat(events).extracting(e -> e.after().get("v")).containsExactly("low", "high");
     }
 
+    @Test
+    void aTableCreatedWhileTheRouteRunsIsCapturedWithTheRowsWrittenBeforeItWasAdded() throws Exception {
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "late", DB, "late_slot",
+                "includeTables=public\\.late_.*&newTableCheckInterval=200"), events)) {
+            // a migration creates and fills the table at once, the application writes on
+            PgTestSupport.transaction(pg, DB, "CREATE TABLE late_a (id int PRIMARY KEY, v text)",
+                    "INSERT INTO late_a VALUES (1, 'one')");
+            sql(pg, DB, "INSERT INTO late_a VALUES (2, 'two')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 2);
+            sql(pg, DB, "INSERT INTO late_a VALUES (3, 'three')", "UPDATE late_a SET v = 'uno' WHERE id = 1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 4);
+        }
+        assertThat(events).extracting(e -> e.source().qualifiedTable()).containsOnly("public.late_a");
+        // rows written before the table joined the publication arrive as reads, the others from the stream
+        assertThat(events.subList(0, 2)).extracting(e -> e.after().get("id")).containsExactly(1, 2);
+        assertThat(events.subList(0, 2)).extracting(ChangeEvent::op).allMatch(op -> op == Operation.READ
+                                                                                    || op == Operation.INSERT);
+        assertThat(events.get(0).after()).isEqualTo(Map.of("id", 1, "v", "one"));
+        assertThat(events.get(0).key()).isEqualTo(Map.of("id", 1));
+        assertThat(events.subList(2, 4)).extracting(ChangeEvent::op).containsExactly(Operation.INSERT, Operation.UPDATE);
+        assertThat(events.get(3).after()).isEqualTo(Map.of("id", 1, "v", "uno"));
+        assertThat(events).hasSize(4);
+        assertThat(PgTestSupport.column(pg, DB, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'late_slot'"))
+                .containsExactly("late_a");
+    }
+
+    @Test
+    void rowsWrittenWhileANewTableIsBeingAddedArriveExactlyOnce() throws Exception {
+        int n = 2000;
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "busy", DB, "busy_slot",
+                "includeTables=public\\.busy_.*&newTableCheckInterval=100"), events)) {
+            sql(pg, DB, "CREATE TABLE busy_t (id int PRIMARY KEY)");
+            // one row per transaction, written while the table is found, locked, read and added
+            try (java.sql.Connection c = pg.connect(DB);
+                 java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO busy_t VALUES (?)")) {
+                for (int i = 1; i <= n; i++) {
+                    ps.setInt(1, i);
+                    ps.executeUpdate();
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= n);
+        }
+        assertThat(events).extracting(e -> (Integer) e.after().get("id")).doesNotHaveDuplicates().hasSize(n);
+        assertThat(events).extracting(ChangeEvent::op).contains(Operation.READ, Operation.INSERT);
+        // the stream's rows follow the read ones in order
+        List<Integer> streamed = events.stream().filter(e -> e.op() == Operation.INSERT)
+                .map(e -> (Integer) e.after().get("id")).toList();
+        assertThat(streamed).isSorted();
+    }
+
+    @Test
+    void aTableCreatedWhileTheRouteWasStoppedIsAddedAtTheNextStart() throws Exception {
+        String uri = PgTestSupport.uri(pg, "stopped", DB, "stopped_slot", "includeTables=public\\.stopped_.*");
+        try (Route route = new Route(uri, new CopyOnWriteArrayList<>())) {
+            assertThat(route).isNotNull();
+        }
+        sql(pg, DB, "CREATE TABLE stopped_b (id int PRIMARY KEY)");
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(uri, events)) {
+            sql(pg, DB, "INSERT INTO stopped_b VALUES (7)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 1);
+        }
+        assertThat(events).extracting(e -> e.after().get("id")).containsExactly(7);
+        assertThat(events.get(0).source().qualifiedTable()).isEqualTo("public.stopped_b");
+    }
+
     /** A route that collects what it receives; stopped on close. */
     static final class Route implements AutoCloseable {
         private final CamelContext context = new DefaultCamelContext();
