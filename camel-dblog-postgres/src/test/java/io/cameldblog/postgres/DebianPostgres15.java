@@ -52,7 +52,24 @@ final class DebianPostgres15 implements AutoCloseable {
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c wal_level=logical"
                                               + " -c max_replication_slots=10 -c max_wal_senders=10 -c fsync=off",
                 "start"), true);
+        allowWal2Json(pg);
         return pg;
+    }
+
+    /**
+     * Some builds of the package only let replication users create slots with output plugins listed in
+     * {@code output_plugin_libraries} (default: pgoutput, test_decoding); stock PostgreSQL has no such setting.
+     */
+    private static void allowWal2Json(DebianPostgres15 pg) throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            c.createStatement().execute(
+                    "ALTER SYSTEM SET output_plugin_libraries = pgoutput, test_decoding, wal2json");
+            c.createStatement().execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            if (!"42704".equals(e.getSQLState())) {
+                throw e; // anything but "unrecognized configuration parameter"
+            }
+        }
     }
 
     String host() {

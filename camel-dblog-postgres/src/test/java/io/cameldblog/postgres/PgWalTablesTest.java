@@ -143,6 +143,21 @@ class PgWalTablesTest {
     }
 
     @Test
+    void aNewTableWithoutReplicaIdentityIsNotPublishedAndTheConsumerSaysWhy() throws Exception {
+        try (Route route = new Route(PgTestSupport.uri(pg, "keyless", DB, "keyless_slot",
+                "includeTables=public\\.keyless_.*&newTableCheckInterval=100"), new CopyOnWriteArrayList<>())) {
+            sql(pg, DB, "CREATE TABLE keyless_t (a int)", "INSERT INTO keyless_t VALUES (1)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.consumer().getLastError() != null);
+            assertThat(route.consumer().getLastError().getMessage())
+                    .contains("public.keyless_t", "no replica identity", "Fix:", "REPLICA IDENTITY FULL");
+            // the application's writes keep working: the table was not published
+            sql(pg, DB, "UPDATE keyless_t SET a = 2", "DELETE FROM keyless_t");
+            assertThat(PgTestSupport.column(pg, DB,
+                    "SELECT tablename FROM pg_publication_tables WHERE pubname = 'keyless_slot'")).isEmpty();
+        }
+    }
+
+    @Test
     void aTableCreatedWhileTheRouteWasStoppedIsAddedAtTheNextStart() throws Exception {
         String uri = PgTestSupport.uri(pg, "stopped", DB, "stopped_slot", "includeTables=public\\.stopped_.*");
         try (Route route = new Route(uri, new CopyOnWriteArrayList<>())) {
@@ -170,6 +185,11 @@ class PgWalTablesTest {
                 }
             });
             context.start();
+        }
+
+        /** The route's consumer, as the health check sees it. */
+        io.cameldblog.core.consumer.DbLogConsumer<?> consumer() {
+            return (io.cameldblog.core.consumer.DbLogConsumer<?>) context.getRoutes().get(0).getConsumer();
         }
 
         @Override
