@@ -50,7 +50,8 @@ final class NewTableCapture {
         this.jdbc = jdbc;
         this.values = values;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(endpoint.getNewTableCheckInterval());
-        this.nextCheck = System.nanoTime() + intervalNanos;
+        // at once: tables created while the route was stopped were left for this first check
+        this.nextCheck = System.nanoTime();
     }
 
     /**

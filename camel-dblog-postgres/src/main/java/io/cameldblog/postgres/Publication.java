@@ -34,7 +34,12 @@ final class Publication {
     private boolean viaRoot;
 
     /** A captured table the publication does not list yet. */
-    record MissingTable(long oid, String schema, String table, boolean identified) {
+    /**
+     * @param newerThanSlot the table's catalogue entry is newer than the oldest transaction the slot may still
+     *                      decode: it was created (or altered) after the slot's position, so rows it holds may be
+     *                      changes the stream would have carried
+     */
+    record MissingTable(long oid, String schema, String table, boolean identified, boolean newerThanSlot) {
         String qualified() {
             return quote(schema) + "." + quote(table);
         }
@@ -195,9 +200,10 @@ final class Publication {
     }
 
     /**
-     * Tables created (or newly matching the filter) while the route was stopped: added now, so their changes
-     * from here on arrive. Rows they already hold were written before they were published and are not in the
-     * stream: said in a WARN, naming the tables.
+     * Captured tables the publication lacks at start. One created after the slot's position (while the route
+     * was stopped) is left to the stream's first {@link NewTableCapture} check, which adds it and delivers the
+     * rows it holds. An older one (the filter was widened) is added now, so its changes from here on arrive; the
+     * rows it already holds predate the stream and are not events: said in a WARN, naming the table.
      */
     private void addMissingTablesAtStart(Connection c) throws SQLException {
         List<MissingTable> missing = missingTables(c);
@@ -212,6 +218,10 @@ final class Publication {
             return;
         }
         for (MissingTable t : missing) {
+            if (t.newerThanSlot() && endpoint.getNewTableCheckInterval() > 0) {
+                // created while the route was stopped: added by the stream's first check, with the rows it holds
+                continue;
+            }
             requireIdentity(t);
             try (Statement s = c.createStatement()) {
                 s.execute(addTable(t));
@@ -221,8 +231,8 @@ final class Publication {
                 }
                 if (hasRows) {
                     LOG.warn("{}: added table {} to publication {}; the rows it already holds were written before"
-                             + " it was published and are not events (if it was created while the route was stopped,"
-                             + " load them into the target); its changes from now on arrive",
+                             + " it was published and are not events (load them into the target if it needs them);"
+                             + " its changes from now on arrive",
                             endpoint.getEndpointBaseUri(), t.display(), name);
                 } else {
                     LOG.info("{}: added table {} to publication {}", endpoint.getEndpointBaseUri(), t.display(), name);
@@ -270,7 +280,9 @@ final class Publication {
     List<MissingTable> missingTables(Connection c) throws SQLException {
         List<MissingTable> missing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname, c.relreplident = 'f'"
+                "SELECT c.oid, n.nspname, c.relname, coalesce(age(c.xmin) <= (SELECT age(s.catalog_xmin)"
+                                                       + "     FROM pg_replication_slots s WHERE s.slot_name = ?), false),"
+                                                       + " c.relreplident = 'f'"
                                                        + " OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i"
                                                        + "     WHERE i.indrelid = c.oid AND i.indisprimary))"
                                                        + " OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i"
@@ -283,11 +295,13 @@ final class Publication {
                                                        + "     WHERE pt.pubname = ? AND pt.schemaname = n.nspname"
                                                        + "     AND pt.tablename = c.relname)"
                                                        + " ORDER BY 2, 3")) {
-            ps.setString(1, name);
+            ps.setString(1, endpoint.getSlot());
+            ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (filter.matches(rs.getString(2) + "." + rs.getString(3))) {
-                        missing.add(new MissingTable(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+                        missing.add(new MissingTable(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(5),
+                                rs.getBoolean(4)));
                     }
                 }
             }

@@ -163,14 +163,35 @@ class PgWalTablesTest {
         try (Route route = new Route(uri, new CopyOnWriteArrayList<>())) {
             assertThat(route).isNotNull();
         }
-        sql(pg, DB, "CREATE TABLE stopped_b (id int PRIMARY KEY)");
+        // created and written while the route is stopped
+        sql(pg, DB, "CREATE TABLE stopped_b (id int PRIMARY KEY)", "INSERT INTO stopped_b VALUES (6)");
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
         try (Route route = new Route(uri, events)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 1);
             sql(pg, DB, "INSERT INTO stopped_b VALUES (7)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 2);
+        }
+        assertThat(events).extracting(e -> e.after().get("id")).containsExactly(6, 7);
+        assertThat(events).extracting(ChangeEvent::op).containsExactly(Operation.READ, Operation.INSERT);
+        assertThat(events.get(0).source().qualifiedTable()).isEqualTo("public.stopped_b");
+    }
+
+    @Test
+    void anOlderTableThatAWidenedFilterNowMatchesIsAddedAndItsChangesFromThenOnArrive() throws Exception {
+        sql(pg, DB, "CREATE TABLE wide_a (id int PRIMARY KEY)", "INSERT INTO wide_a VALUES (1)");
+        try (Route route = new Route(PgTestSupport.uri(pg, "wide", DB, "wide_slot", "includeTables=public\\.wide_none"),
+                new CopyOnWriteArrayList<>())) {
+            assertThat(route).isNotNull();
+        }
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (Route route = new Route(PgTestSupport.uri(pg, "wide", DB, "wide_slot", "includeTables=public\\.wide_.*"),
+                events)) {
+            sql(pg, DB, "INSERT INTO wide_a VALUES (2)");
             await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 1);
         }
-        assertThat(events).extracting(e -> e.after().get("id")).containsExactly(7);
-        assertThat(events.get(0).source().qualifiedTable()).isEqualTo("public.stopped_b");
+        // row 1 predates the stream (a WARN names the table); row 2 is a change
+        assertThat(events).extracting(e -> e.after().get("id")).containsExactly(2);
+        assertThat(events.get(0).op()).isEqualTo(Operation.INSERT);
     }
 
     /** A route that collects what it receives; stopped on close. */
