@@ -54,15 +54,16 @@ final class NewTableCapture {
         this.nextCheck = System.nanoTime();
     }
 
+    boolean due() {
+        return System.nanoTime() - nextCheck >= 0;
+    }
+
     /**
-     * Adds the captured tables the publication lacks, when a check is due. Call between transactions only.
+     * Adds the captured tables the publication lacks. Call between transactions only, when {@link #due()}.
      *
      * @param keepalive run now and then while rows are delivered, so the replication connection stays alive
      */
-    void checkIfDue(ExistingRows rows, Runnable keepalive) throws Exception {
-        if (System.nanoTime() - nextCheck < 0) {
-            return;
-        }
+    void check(ExistingRows rows, Runnable keepalive) throws Exception {
         for (Publication.MissingTable t : publication.missingTables(jdbc)) {
             add(t, rows, keepalive);
         }

@@ -87,7 +87,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
         resolveStart(start, slot);
         if (publication != null && !slot.created() && startLsn == slot.confirmedFlushLsn()) {
-            publication.checkReadableFromSlot(jdbc);
+            publication.checkReadableFromSlot(jdbc, slot.confirmedFlushLsn());
         }
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
@@ -314,9 +314,9 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
 
     /** Between transactions: tables that started to match are added to the publication, their rows read. */
     private void captureNewTables(ChangeEventSink<PgPosition> sink) throws Exception {
-        if (newTables != null && txn == null) {
+        if (newTables != null && txn == null && newTables.due()) {
             long[] lastStatus = { System.nanoTime() };
-            newTables.checkIfDue((rel, row) -> emitExisting(sink, rel, row), () -> {
+            newTables.check((rel, row) -> emitExisting(sink, rel, row), () -> {
                 if (System.nanoTime() - lastStatus[0] > TimeUnit.MILLISECONDS.toNanos(endpoint.getStatusInterval())) {
                     keepAlive();
                     lastStatus[0] = System.nanoTime();

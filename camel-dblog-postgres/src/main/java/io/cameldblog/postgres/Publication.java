@@ -28,6 +28,9 @@ final class Publication {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
+    /** How much WAL after the slot's position the start-time probe decodes at most. */
+    private static final long PROBE_WAL_BYTES = 64L * 1024 * 1024;
+
     private final PgWalEndpoint endpoint;
     private final String name;
     private final TableFilter filter;
@@ -319,10 +322,10 @@ final class Publication {
      * runbook that creates the slot first, or one dropped and re-created) makes the first change in between fail
      * with {@code publication "..." does not exist}, on every reconnect. Found here before streaming: when the
      * publication is not older than the slot's catalogue horizon, the slot is peeked for its first change (the
-     * same decoding the stream would do, without consuming it). Only valid when streaming starts at the slot's
-     * confirmed position.
+     * same decoding the stream would do, without consuming it; at most {@link #PROBE_WAL_BYTES} of WAL). Only
+     * valid when streaming starts at the slot's confirmed position.
      */
-    void checkReadableFromSlot(Connection c) throws SQLException {
+    void checkReadableFromSlot(Connection c, long confirmedFlushLsn) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT age(p.xmin) <= age(s.catalog_xmin) FROM pg_publication p, pg_replication_slots s"
                                                        + " WHERE p.pubname = ? AND s.slot_name = ?")) {
@@ -335,10 +338,13 @@ final class Publication {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_logical_slot_peek_binary_changes(?, NULL, 1, 'proto_version', '1',"
+                "SELECT count(*) FROM pg_logical_slot_peek_binary_changes(?, ?::pg_lsn, 1, 'proto_version', '1',"
                                                        + " 'publication_names', ?)")) {
             ps.setString(1, endpoint.getSlot());
-            ps.setString(2, name);
+            // the first change decides (the publication is missing there or visible from there on); a slot whose
+            // first change lies further on is not decoded twice: the stream would report it (missingAtSlot)
+            ps.setString(2, Lsn.format(confirmedFlushLsn + PROBE_WAL_BYTES));
+            ps.setString(3, name);
             ps.executeQuery().close();
         } catch (SQLException e) {
             DbLogConfigurationException missing = missingAtSlot(endpoint, e);
