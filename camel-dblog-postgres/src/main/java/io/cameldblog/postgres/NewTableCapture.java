@@ -38,13 +38,13 @@ final class NewTableCapture {
     }
 
     private final PgWalEndpoint endpoint;
-    private final Publication publication;
+    private final PublicationMembers publication;
     private final Connection jdbc;
     private final PgValueConverter values;
     private final long intervalNanos;
     private long nextCheck;
 
-    NewTableCapture(PgWalEndpoint endpoint, Publication publication, Connection jdbc, PgValueConverter values) {
+    NewTableCapture(PgWalEndpoint endpoint, PublicationMembers publication, Connection jdbc, PgValueConverter values) {
         this.endpoint = endpoint;
         this.publication = publication;
         this.jdbc = jdbc;
@@ -64,13 +64,13 @@ final class NewTableCapture {
      * @param keepalive run now and then while rows are delivered, so the replication connection stays alive
      */
     void check(ExistingRows rows, Runnable keepalive) throws Exception {
-        for (Publication.MissingTable t : publication.missingTables(jdbc)) {
+        for (PublicationMembers.MissingTable t : publication.missingTables(jdbc)) {
             add(t, rows, keepalive);
         }
         nextCheck = System.nanoTime() + intervalNanos;
     }
 
-    private void add(Publication.MissingTable t, ExistingRows rows, Runnable keepalive) throws Exception {
+    private void add(PublicationMembers.MissingTable t, ExistingRows rows, Runnable keepalive) throws Exception {
         publication.requireIdentity(t);
         PgRelation relation = relation(t);
         jdbc.setAutoCommit(false);
@@ -119,7 +119,7 @@ final class NewTableCapture {
     }
 
     /** The table's columns as pgoutput would describe them (generated columns are not published). */
-    private PgRelation relation(Publication.MissingTable t) throws SQLException {
+    private PgRelation relation(PublicationMembers.MissingTable t) throws SQLException {
         List<PgRelation.Column> columns = new ArrayList<>();
         try (PreparedStatement ps = jdbc.prepareStatement(
                 "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped"
@@ -136,7 +136,7 @@ final class NewTableCapture {
     }
 
     /** Every value in its text form, exactly what pgoutput sends, so values are typed alike. */
-    private static String selectAsText(PgRelation relation, Publication.MissingTable t) {
+    private static String selectAsText(PgRelation relation, PublicationMembers.MissingTable t) {
         List<String> columns = new ArrayList<>();
         for (PgRelation.Column c : relation.columns()) {
             columns.add(quote(c.name()) + "::text");

@@ -87,13 +87,13 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
         resolveStart(start, slot);
         if (publication != null && !slot.created() && startLsn == slot.confirmedFlushLsn()) {
-            publication.checkReadableFromSlot(jdbc, slot.confirmedFlushLsn());
+            new PublicationAtSlot(endpoint).checkReadable(jdbc, slot.confirmedFlushLsn());
         }
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
         if (publication != null && endpoint.isCreatePublication() && endpoint.getNewTableCheckInterval() > 0) {
-            newTables = new NewTableCapture(endpoint, publication, jdbc, values);
+            newTables = new NewTableCapture(endpoint, publication.members(), jdbc, values);
         }
         decoder = switch (endpoint.getPlugin()) {
             case "wal2json" -> new Wal2JsonDecoder(values, table -> PgCatalog.partitionRoot(jdbc, table));
@@ -224,7 +224,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             failed = false;
         } catch (SQLException e) {
             if (!closed) {
-                DbLogConfigurationException missing = Publication.missingAtSlot(endpoint, e);
+                DbLogConfigurationException missing = PublicationAtSlot.missingAtSlot(endpoint, e);
                 throw missing != null ? missing : e;
             }
             failed = false;

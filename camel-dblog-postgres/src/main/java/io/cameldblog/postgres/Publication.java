@@ -28,29 +28,10 @@ final class Publication {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
-    /** How much WAL after the slot's position the start-time probe decodes at most. */
-    private static final long PROBE_WAL_BYTES = 64L * 1024 * 1024;
-
     private final PgWalEndpoint endpoint;
     private final String name;
     private final TableFilter filter;
     private boolean viaRoot;
-
-    /** A captured table the publication does not list yet. */
-    /**
-     * @param newerThanSlot the table's catalogue entry is newer than the oldest transaction the slot may still
-     *                      decode: it was created (or altered) after the slot's position, so rows it holds may be
-     *                      changes the stream would have carried
-     */
-    record MissingTable(long oid, String schema, String table, boolean identified, boolean newerThanSlot) {
-        String qualified() {
-            return quote(schema) + "." + quote(table);
-        }
-
-        String display() {
-            return schema + "." + table;
-        }
-    }
 
     Publication(PgWalEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -77,7 +58,7 @@ final class Publication {
             if (viaRoot && !publishesViaRoot) {
                 publishViaRoot(c);
             }
-            addMissingTablesAtStart(c);
+            members().addMissingAtStart(c);
         }
         checkReplicaIdentity(c);
     }
@@ -163,7 +144,7 @@ final class Publication {
      * What a publication of the captured tables lists: on 13+ partitioned tables by their root (partitions
      * follow it), before 13 plain tables and partitions.
      */
-    private static String publishableTables(boolean viaRoot) {
+    static String publishableTables(boolean viaRoot) {
         return viaRoot ? "c.relkind IN ('r', 'p') AND NOT c.relispartition" : "c.relkind = 'r'";
     }
 
@@ -202,182 +183,9 @@ final class Publication {
         }
     }
 
-    /**
-     * Captured tables the publication lacks at start. One created after the slot's position (while the route
-     * was stopped) is left to the stream's first {@link NewTableCapture} check, which adds it and delivers the
-     * rows it holds. An older one (the filter was widened) is added now, so its changes from here on arrive; the
-     * rows it already holds predate the stream and are not events: said in a WARN, naming the table.
-     */
-    private void addMissingTablesAtStart(Connection c) throws SQLException {
-        List<MissingTable> missing = missingTables(c);
-        if (missing.isEmpty()) {
-            return;
-        }
-        if (!endpoint.isCreatePublication()) {
-            LOG.warn("{}: table(s) {} match includeTables/excludeTables but publication {} does not list them, so their"
-                     + " rows are not sent (createPublication=false: camel-dblog leaves the publication as it is); add"
-                     + " them with ALTER PUBLICATION {} ADD TABLE ...", endpoint.getEndpointBaseUri(),
-                    missing.stream().map(MissingTable::display).toList(), name, quote(name));
-            return;
-        }
-        for (MissingTable t : missing) {
-            if (t.newerThanSlot() && endpoint.getNewTableCheckInterval() > 0) {
-                // created while the route was stopped: added by the stream's first check, with the rows it holds
-                continue;
-            }
-            requireIdentity(t);
-            try (Statement s = c.createStatement()) {
-                s.execute(addTable(t));
-                boolean hasRows;
-                try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + t.qualified() + ")")) {
-                    hasRows = rs.next() && rs.getBoolean(1);
-                }
-                if (hasRows) {
-                    LOG.warn("{}: added table {} to publication {}; the rows it already holds were written before"
-                             + " it was published and are not events (load them into the target if it needs them);"
-                             + " its changes from now on arrive",
-                            endpoint.getEndpointBaseUri(), t.display(), name);
-                } else {
-                    LOG.info("{}: added table {} to publication {}", endpoint.getEndpointBaseUri(), t.display(), name);
-                }
-            } catch (SQLException e) {
-                throw cannotAdd(t, e);
-            }
-        }
-    }
-
-    String addTable(MissingTable t) {
-        return "ALTER PUBLICATION " + quote(name) + " ADD TABLE " + t.qualified();
-    }
-
-    /** Publishing a table without replica identity would make the server reject its UPDATE/DELETE. */
-    void requireIdentity(MissingTable t) {
-        if (!t.identified()) {
-            throw new DbLogConfigurationException(
-                    "Table " + t.display() + " matches includeTables/excludeTables but has no replica identity (no"
-                                                  + " primary key, or REPLICA IDENTITY NOTHING): once published, PostgreSQL"
-                                                  + " would reject its UPDATE/DELETE, so it is not added to publication '"
-                                                  + name + "' and its rows cannot be captured.",
-                    "add a primary key, or run ALTER TABLE " + t.qualified() + " REPLICA IDENTITY FULL; or exclude the"
-                                                                        + " table with excludeTables.");
-        }
-    }
-
-    DbLogConfigurationException cannotAdd(MissingTable t, SQLException e) {
-        if (!"42501".equals(e.getSQLState())) {
-            throw new IllegalStateException("Could not add " + t.display() + " to publication " + name + ": "
-                                            + e.getMessage(), e);
-        }
-        return new DbLogConfigurationException(
-                "Table " + t.display() + " matches includeTables/excludeTables but user '" + endpoint.getUsername()
-                                               + "' may not add it to publication '" + name + "' (" + e.getMessage()
-                                               + "), so its rows would not be sent.",
-                "run " + addTable(t) + "; as the table's owner or a superuser, or exclude the table with excludeTables.",
-                e);
-    }
-
-    /**
-     * Captured tables the publication does not list (none for a FOR ALL TABLES publication), with whether they
-     * have a replica identity.
-     */
-    List<MissingTable> missingTables(Connection c) throws SQLException {
-        List<MissingTable> missing = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.oid, n.nspname, c.relname, coalesce(age(c.xmin) <= (SELECT age(s.catalog_xmin)"
-                                                       + "     FROM pg_replication_slots s WHERE s.slot_name = ?), false),"
-                                                       + " c.relreplident = 'f'"
-                                                       + " OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i"
-                                                       + "     WHERE i.indrelid = c.oid AND i.indisprimary))"
-                                                       + " OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i"
-                                                       + "     WHERE i.indrelid = c.oid AND i.indisreplident))"
-                                                       + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                                                       + " WHERE " + publishableTables(viaRoot)
-                                                       + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                                                       + " AND n.nspname NOT LIKE 'pg\\_toast%'"
-                                                       + " AND NOT EXISTS (SELECT 1 FROM pg_publication_tables pt"
-                                                       + "     WHERE pt.pubname = ? AND pt.schemaname = n.nspname"
-                                                       + "     AND pt.tablename = c.relname)"
-                                                       + " ORDER BY 2, 3")) {
-            ps.setString(1, endpoint.getSlot());
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (filter.matches(rs.getString(2) + "." + rs.getString(3))) {
-                        missing.add(new MissingTable(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(5),
-                                rs.getBoolean(4)));
-                    }
-                }
-            }
-        }
-        return missing;
-    }
-
-    String name() {
-        return name;
-    }
-
-    /**
-     * pgoutput reads the publication through the slot's historic catalogue: for a change at a given position it
-     * sees the publication only if the publication existed there. A publication created after the slot (a
-     * runbook that creates the slot first, or one dropped and re-created) makes the first change in between fail
-     * with {@code publication "..." does not exist}, on every reconnect. Found here before streaming: when the
-     * publication is not older than the slot's catalogue horizon, the slot is peeked for its first change (the
-     * same decoding the stream would do, without consuming it; at most {@link #PROBE_WAL_BYTES} of WAL). Only
-     * valid when streaming starts at the slot's confirmed position.
-     */
-    void checkReadableFromSlot(Connection c, long confirmedFlushLsn) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT age(p.xmin) <= age(s.catalog_xmin) FROM pg_publication p, pg_replication_slots s"
-                                                       + " WHERE p.pubname = ? AND s.slot_name = ?")) {
-            ps.setString(1, name);
-            ps.setString(2, endpoint.getSlot());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return; // the publication predates everything the slot can still decode
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM pg_logical_slot_peek_binary_changes(?, ?::pg_lsn, 1, 'proto_version', '1',"
-                                                       + " 'publication_names', ?)")) {
-            ps.setString(1, endpoint.getSlot());
-            // the first change decides (the publication is missing there or visible from there on); a slot whose
-            // first change lies further on is not decoded twice: the stream would report it (missingAtSlot)
-            ps.setString(2, Lsn.format(confirmedFlushLsn + PROBE_WAL_BYTES));
-            ps.setString(3, name);
-            ps.executeQuery().close();
-        } catch (SQLException e) {
-            DbLogConfigurationException missing = missingAtSlot(endpoint, e);
-            if (missing != null) {
-                throw missing;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * The server's {@code publication "..." does not exist} while decoding, as the error a person can act on, or
-     * null for other errors.
-     */
-    static DbLogConfigurationException missingAtSlot(PgWalEndpoint endpoint, SQLException e) {
-        String message = String.valueOf(e.getMessage());
-        if (!"42704".equals(e.getSQLState()) || !message.contains("publication")) {
-            return null;
-        }
-        String slot = endpoint.getSlot();
-        return new DbLogConfigurationException(
-                "Replication slot '" + slot + "' holds changes from before publication '"
-                                               + endpoint.effectivePublication() + "' existed (the publication was created"
-                                               + " after the slot, or dropped and re-created): pgoutput reads the"
-                                               + " publication as the catalogue was at each change's position in the"
-                                               + " slot, so the server stops with: " + message,
-                "create the publication first, then the slot: drop the slot (SELECT pg_drop_replication_slot('" + slot
-                                                                                                 + "')) and start"
-                                                                                                 + " again (camel-dblog creates it"
-                                                                                                 + " after the publication), then re-load the"
-                                                                                                 + " captured tables for changes written"
-                                                                                                 + " since the old slot was created.",
-                e);
+    /** The table list against the filter; valid after {@link #prepare}. */
+    PublicationMembers members() {
+        return new PublicationMembers(endpoint, viaRoot);
     }
 
     /**
