@@ -78,6 +78,25 @@ class PgWalSlotTest {
         assertThat(ids(events)).containsExactly(200);
     }
 
+    @Test
+    void aChangeOpenWhileThePublicationWasCreatedIsReportedWhileStreamingWithTheCauseAndTheFix() throws Exception {
+        sql(pg, DB, "SELECT pg_create_logical_replication_slot('open_slot', 'pgoutput')");
+        try (java.sql.Connection open = pg.connect(DB)) {
+            // a transaction that wrote before the publication existed and commits only after the route started
+            open.setAutoCommit(false);
+            open.createStatement().execute("INSERT INTO orders VALUES (300)");
+            sql(pg, DB, "CREATE PUBLICATION open_pub FOR TABLE orders");
+            try (PgWalTablesTest.Route route = new PgWalTablesTest.Route(PgTestSupport.uri(pg, "open", DB, "open_slot",
+                    "includeTables=public\\.orders&publication=open_pub"), new CopyOnWriteArrayList<>())) {
+                open.commit();
+                await().atMost(Duration.ofSeconds(20)).until(() -> route.consumer().getLastError() != null);
+                assertThat(route.consumer().getLastError().getMessage())
+                        .contains("'open_slot'", "before publication 'open_pub' existed", "Fix: create the publication first");
+                assertThat(route.consumer().isConnected()).isFalse();
+            }
+        }
+    }
+
     private static List<Object> ids(List<ChangeEvent> events) {
         return events.stream().map(e -> e.after().get("id")).toList();
     }
