@@ -3,9 +3,11 @@ package io.cameldblog.postgres;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -261,9 +263,12 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             }
         } else if (m instanceof PgMessage.Truncate t) {
             inTransaction(t);
+            // a text plugin lists a partitioned table and each partition, which all carry the root's name
+            Set<String> truncated = new HashSet<>();
             for (PgRelation rel : t.relations()) {
                 rowsInTxn++;
-                if (rowsInTxn > rowsToSkip && filter.matches(rel.qualifiedName())) {
+                boolean firstOfItsName = truncated.add(rel.qualifiedName()); // also when skipped on a resume
+                if (firstOfItsName && rowsInTxn > rowsToSkip && filter.matches(rel.qualifiedName())) {
                     emit(sink, rel, Operation.TRUNCATE, null, null, null);
                 }
             }

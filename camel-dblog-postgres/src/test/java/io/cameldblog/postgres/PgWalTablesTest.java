@@ -63,6 +63,25 @@ class PgWalTablesTest {
     }
 
     @Test
+    void truncatingAPartitionedTableIsOneTruncateOfIt() throws Exception {
+        sql(pg, DB, "CREATE TABLE cut (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+                "CREATE TABLE cut_a PARTITION OF cut FOR VALUES IN ('a')",
+                "CREATE TABLE cut_b PARTITION OF cut FOR VALUES IN ('b')");
+        for (String plugin : List.of("pgoutput", "test_decoding")) {
+            List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+            try (Route route = new Route(PgTestSupport.uri(pg, "cut" + plugin.length(), DB, "cut_" + plugin.length(),
+                    "plugin=" + plugin + "&includeTables=public\\.cut"), events)) {
+                sql(pg, DB, "INSERT INTO cut VALUES (1, 'a'), (2, 'b')", "TRUNCATE cut", "INSERT INTO cut VALUES (3, 'a')");
+                await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(
+                        e -> e.after() != null && Integer.valueOf(3).equals(e.after().get("id"))));
+            }
+            assertThat(events).as(plugin).extracting(ChangeEvent::op)
+                    .containsExactly(Operation.INSERT, Operation.INSERT, Operation.TRUNCATE, Operation.INSERT);
+            assertThat(events).as(plugin).extracting(e -> e.source().qualifiedTable()).containsOnly("public.cut");
+        }
+    }
+
+    @Test
     void withTestDecodingPartitionRowsAlsoCarryThePartitionedTablesName() throws Exception {
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
         try (Route route = new Route(PgTestSupport.uri(pg, "partstext", DB, "parts_text_slot",
