@@ -42,7 +42,9 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Metadata(required = true)
     private String password;
 
-    @UriParam(description = "Name of the logical replication slot that holds this stream's place on the server")
+    @UriParam(description = "Name of the logical replication slot that holds this stream's place on the server. When"
+                            + " it exists and no position is stored, streaming continues from it (startPosition"
+                            + " applies only when the slot is created)")
     @Metadata(required = true)
     private String slot;
 
@@ -53,7 +55,8 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     private String plugin = "pgoutput";
 
     @UriParam(description = "Publication pgoutput reads (default: the slot name). Created when missing and"
-                            + " createPublication=true: for the tables matching includeTables, or all tables")
+                            + " createPublication=true: for the tables matching includeTables, or all tables, with"
+                            + " publish_via_partition_root; tables that match later are added to it")
     private String publication;
 
     @UriParam(defaultValue = "true", description = "Create the replication slot when it does not exist")
