@@ -35,10 +35,12 @@ final class ReplicationSlot {
     State findOrCreate(Connection c) throws SQLException {
         String name = endpoint.getSlot();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SLOT_RELEASE_WAIT_MS);
+        // wal_status (invalidated slots) exists from PostgreSQL 13 on
+        String walStatus = PgServerChecks.serverVersion(c) >= 130_000 ? "s.wal_status" : "NULL";
         while (true) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT s.slot_type, s.plugin, s.database, s.active, s.active_pid, s.confirmed_flush_lsn::text,"
-                                                           + " s.wal_status FROM pg_replication_slots s WHERE s.slot_name = ?")) {
+                    "SELECT s.slot_type, s.plugin, s.database, s.active, s.active_pid, s.confirmed_flush_lsn::text, "
+                                                           + walStatus + " FROM pg_replication_slots s WHERE s.slot_name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
