@@ -46,6 +46,8 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "messages": target.setMessages(property(camelContext, boolean.class, value)); return true;
+        case "newtablecheckinterval":
+        case "newTableCheckInterval": target.setNewTableCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "plugin": target.setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.setPort(property(camelContext, int.class, value)); return true;
@@ -99,6 +101,8 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxreconnectdelay":
         case "maxReconnectDelay": return long.class;
         case "messages": return boolean.class;
+        case "newtablecheckinterval":
+        case "newTableCheckInterval": return long.class;
         case "password": return java.lang.String.class;
         case "plugin": return java.lang.String.class;
         case "port": return int.class;
@@ -153,6 +157,8 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
         case "messages": return target.isMessages();
+        case "newtablecheckinterval":
+        case "newTableCheckInterval": return target.getNewTableCheckInterval();
         case "password": return target.getPassword();
         case "plugin": return target.getPlugin();
         case "port": return target.getPort();

@@ -23,7 +23,7 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(29);
+        Set<String> props = new HashSet<>(30);
         props.add("bridgeErrorHandler");
         props.add("createPublication");
         props.add("createSlot");
@@ -38,6 +38,7 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
         props.add("maxReconnectDelay");
         props.add("messages");
         props.add("name");
+        props.add("newTableCheckInterval");
         props.add("password");
         props.add("plugin");
         props.add("port");

@@ -10,4 +10,12 @@ interface PgPluginDecoder {
      * @return            the message, or null when it only updated the decoder's own state
      */
     PgMessage decode(ByteBuffer message, long receiveLsn);
+
+    /**
+     * Between transactions, the reader stored {@code lsn} as its position (heartbeat): a stream started there
+     * continues with the next transaction, which a decoder that names transactions by where the previous one
+     * ended must now name by {@code lsn}.
+     */
+    default void passed(long lsn) {
+    }
 }

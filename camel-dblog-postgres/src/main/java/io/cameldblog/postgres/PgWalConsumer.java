@@ -17,7 +17,7 @@ public class PgWalConsumer extends DbLogConsumer<PgPosition> {
     protected void doStop() throws Exception {
         super.doStop();
         if (endpoint.isDropSlotOnStop()) {
-            PgReplicationSetup.dropSlot(endpoint);
+            ReplicationSlot.drop(endpoint);
         }
     }
 }

@@ -42,7 +42,9 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Metadata(required = true)
     private String password;
 
-    @UriParam(label = "consumer", description = "Name of the logical replication slot that holds this stream's place on the server")
+    @UriParam(label = "consumer", description = "Name of the logical replication slot that holds this stream's place on the server. When"
+                            + " it exists and no position is stored, streaming continues from it (startPosition"
+                            + " applies only when the slot is created)")
     @Metadata(required = true)
     private String slot;
 
@@ -53,7 +55,8 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     private String plugin = "pgoutput";
 
     @UriParam(label = "consumer", description = "Publication pgoutput reads (default: the slot name). Created when missing and"
-                            + " createPublication=true: for the tables matching includeTables, or all tables")
+                            + " createPublication=true: for the tables matching includeTables, or all tables, with"
+                            + " publish_via_partition_root; tables that match later are added to it")
     private String publication;
 
     @UriParam(label = "consumer", defaultValue = "true", description = "Create the replication slot when it does not exist")
@@ -76,6 +79,12 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
                             + " server has decoded this often, so WAL written for other tables or databases is"
                             + " released. 0 turns it off")
     private long heartbeatInterval = 10_000;
+
+    @UriParam(label = "advanced", defaultValue = "5000", javaType = "java.time.Duration",
+              description = "pgoutput with createPublication=true: how often to look for tables that match"
+                            + " includeTables/excludeTables but are not in the publication (created after the start);"
+                            + " each is added, and the rows it already holds are delivered as op=r. 0 turns it off")
+    private long newTableCheckInterval = 5_000;
 
     @UriParam(label = "advanced", defaultValue = "false",
               description = "Ask pgoutput for logical decoding messages (pg_logical_emit_message); they are logged"
@@ -175,6 +184,15 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     /** The publication pgoutput reads: the option, or the slot's name. */
     public String effectivePublication() {
         return publication == null || publication.isBlank() ? slot : publication;
+    }
+
+    @Override
+    public String restartWithoutStoredPosition() {
+        return dropSlotOnStop
+                ? "creates the slot again at startPosition (dropSlotOnStop=true): changes made while it was stopped"
+                  + " are never delivered"
+                : "continues from the slot's confirmed position, which only moves when the route runs: changes made"
+                  + " while it was stopped arrive, and the last confirmed transaction may arrive again";
     }
 
     /** The TLS mode every connection uses: the option, else verify-full with ssl=true, else pgjdbc's prefer. */
@@ -344,6 +362,14 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
     public void setHeartbeatInterval(long heartbeatInterval) {
         this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public long getNewTableCheckInterval() {
+        return newTableCheckInterval;
+    }
+
+    public void setNewTableCheckInterval(long newTableCheckInterval) {
+        this.newTableCheckInterval = newTableCheckInterval;
     }
 
     public boolean isMessages() {

@@ -3,9 +3,11 @@ package io.cameldblog.postgres;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +42,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final PgWalEndpoint endpoint;
-    private final PgReplicationSetup setup;
+    private final PgConnector connector;
+    private final ReplicationSlot replicationSlot;
     private final TableFilter filter;
     private final AtomicLong storedLsn = new AtomicLong();
     private final CountDownLatch streamDone = new CountDownLatch(1);
@@ -49,6 +52,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private Connection replication;
     private PGReplicationStream stream;
     private PgPluginDecoder decoder;
+    private NewTableCapture newTables;
     private volatile boolean closed;
     private volatile Thread streamThread;
 
@@ -68,45 +72,36 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
 
     PgWalReader(PgWalEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.setup = new PgReplicationSetup(endpoint);
+        this.connector = new PgConnector(endpoint);
+        this.replicationSlot = new ReplicationSlot(endpoint);
         this.filter = endpoint.getTableFilter();
     }
 
     @Override
     public void open(StartPosition<PgPosition> start) throws Exception {
-        jdbc = setup.connect();
-        PgReplicationSetup.Slot slot = setup.prepare(jdbc);
-        switch (start.kind()) {
-            case LATEST:
-                startLsn = Math.max(PgReplicationSetup.currentWalLsn(jdbc), slot.confirmedFlushLsn());
-                advanceToStart = true;
-                break;
-            case EARLIEST:
-                startLsn = slot.confirmedFlushLsn();
-                break;
-            default:
-                PgPosition p = start.position();
-                if (Long.compareUnsigned(p.lsn(), slot.confirmedFlushLsn()) < 0) {
-                    throw new DbLogConfigurationException(
-                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
-                                                          + endpoint.getName() + "' is older than what replication slot '"
-                                                          + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
-                                                          + Lsn.format(slot.confirmedFlushLsn())
-                                                          + "): the changes in between are gone from the server.",
-                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
-                                                                                               + " another consumer moved the slot, give each endpoint its own slot.");
-                }
-                startLsn = p.lsn();
-                resumeAt = p;
+        jdbc = connector.connect();
+        PgServerChecks.check(jdbc, endpoint);
+        // the publication first: pgoutput only sees a publication that existed at the slot's position
+        Publication publication = "pgoutput".equals(endpoint.getPlugin()) ? new Publication(endpoint) : null;
+        if (publication != null) {
+            publication.prepare(jdbc);
+        }
+        ReplicationSlot.State slot = replicationSlot.findOrCreate(jdbc);
+        resolveStart(start, slot);
+        if (publication != null && !slot.created() && startLsn == slot.confirmedFlushLsn()) {
+            new PublicationAtSlot(endpoint).checkReadable(jdbc, slot.confirmedFlushLsn());
         }
         lastPosition = PgPosition.at(startLsn);
         PgTypeRegistry types = new PgTypeRegistry(jdbc);
         PgValueConverter values = new PgValueConverter(types);
+        if (publication != null && endpoint.isCreatePublication() && endpoint.getNewTableCheckInterval() > 0) {
+            newTables = new NewTableCapture(endpoint, publication.members(), jdbc, values);
+        }
         decoder = switch (endpoint.getPlugin()) {
-            case "wal2json" -> new Wal2JsonDecoder(values);
+            case "wal2json" -> new Wal2JsonDecoder(values, table -> PgCatalog.partitionRoot(jdbc, table));
             case "test_decoding" -> new TestDecodingDecoder(values, types, startLsn,
-                    table -> PgReplicationSetup.primaryKey(jdbc, table));
-            default -> new PgOutputDecoder(values, id -> PgReplicationSetup.primaryKey(jdbc, id));
+                    table -> PgCatalog.primaryKey(jdbc, table), table -> PgCatalog.partitionRoot(jdbc, table));
+            default -> new PgOutputDecoder(values, id -> PgCatalog.primaryKey(jdbc, id));
         };
         startStreaming();
         LOG.info("{} streaming slot {} from {}{}", endpoint.getEndpointBaseUri(), endpoint.getSlot(),
@@ -114,8 +109,52 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                         ? " (skipping " + resumeAt.rowsDone() + " rows done of that transaction)" : "");
     }
 
+    /**
+     * Where streaming starts. A stored position wins; without one, an existing slot <em>is</em> the position
+     * (its confirmed_flush_lsn is what the last run confirmed, and the server kept everything after it), so
+     * {@code startPosition} applies only when the slot is created: a restart without a resume strategy then
+     * continues where the last run stopped instead of jumping to the end of the log.
+     */
+    private void resolveStart(StartPosition<PgPosition> start, ReplicationSlot.State slot) throws SQLException {
+        long slotLsn = slot.confirmedFlushLsn();
+        if (start.kind() != StartPosition.Kind.AT || !start.isRestored()) {
+            boolean behindSlot = start.kind() != StartPosition.Kind.AT
+                                 || Long.compareUnsigned(start.position().lsn(), slotLsn) < 0;
+            if (!slot.created() && behindSlot) {
+                LOG.info("{}: replication slot {} exists and no position is stored: continuing from its"
+                         + " confirmed_flush_lsn {} (startPosition={} applies only when the slot is created)",
+                        endpoint.getEndpointBaseUri(), endpoint.getSlot(), Lsn.format(slotLsn), start);
+                startLsn = slotLsn;
+                return;
+            }
+        }
+        switch (start.kind()) {
+            case LATEST:
+                startLsn = Math.max(PgCatalog.currentWalLsn(jdbc), slotLsn);
+                advanceToStart = true;
+                break;
+            case EARLIEST:
+                startLsn = slotLsn;
+                break;
+            default:
+                PgPosition p = start.position();
+                if (Long.compareUnsigned(p.lsn(), slotLsn) < 0) {
+                    throw new DbLogConfigurationException(
+                            (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
+                                                          + endpoint.getName() + "' is older than what replication slot '"
+                                                          + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
+                                                          + Lsn.format(slotLsn)
+                                                          + "): the changes in between are gone from the server.",
+                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
+                                                                                               + " another consumer moved the slot, give each endpoint its own slot.");
+                }
+                startLsn = p.lsn();
+                resumeAt = p;
+        }
+    }
+
     private void startStreaming() throws SQLException {
-        replication = setup.connectForReplication();
+        replication = connector.connectForReplication();
         ChainedLogicalStreamBuilder b = replication.unwrap(PGConnection.class).getReplicationAPI()
                 .replicationStream().logical()
                 .withSlotName(endpoint.getSlot())
@@ -147,7 +186,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             stream = b.start();
         } catch (SQLException e) {
             if ("55006".equals(e.getSQLState())) {
-                throw setup.slotInUse(null, e);
+                throw replicationSlot.inUse(null, e);
             }
             if ("42501".equals(e.getSQLState())) {
                 throw new DbLogConfigurationException("User '" + endpoint.getUsername()
@@ -173,6 +212,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 if (buf == null) {
                     sendAcks();
                     heartbeat(sink);
+                    captureNewTables(sink);
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                     continue;
                 }
@@ -181,11 +221,13 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                     handle(m, sink);
                 }
                 sendAcks();
+                captureNewTables(sink);
             }
             failed = false;
         } catch (SQLException e) {
             if (!closed) {
-                throw e;
+                DbLogConfigurationException missing = PublicationAtSlot.missingAtSlot(endpoint, e);
+                throw missing != null ? missing : e;
             }
             failed = false;
         } finally {
@@ -221,9 +263,12 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             }
         } else if (m instanceof PgMessage.Truncate t) {
             inTransaction(t);
+            // a text plugin lists a partitioned table and each partition, which all carry the root's name
+            Set<String> truncated = new HashSet<>();
             for (PgRelation rel : t.relations()) {
                 rowsInTxn++;
-                if (rowsInTxn > rowsToSkip && filter.matches(rel.qualifiedName())) {
+                boolean firstOfItsName = truncated.add(rel.qualifiedName()); // also when skipped on a resume
+                if (firstOfItsName && rowsInTxn > rowsToSkip && filter.matches(rel.qualifiedName())) {
                     emit(sink, rel, Operation.TRUNCATE, null, null, null);
                 }
             }
@@ -272,6 +317,49 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastProgressNanos = System.nanoTime();
     }
 
+    /** Between transactions: tables that started to match are added to the publication, their rows read. */
+    private void captureNewTables(ChangeEventSink<PgPosition> sink) throws Exception {
+        if (newTables != null && txn == null && newTables.due()) {
+            long[] lastStatus = { System.nanoTime() };
+            newTables.check((rel, row) -> emitExisting(sink, rel, row), () -> {
+                if (System.nanoTime() - lastStatus[0] > TimeUnit.MILLISECONDS.toNanos(endpoint.getStatusInterval())) {
+                    keepAlive();
+                    lastStatus[0] = System.nanoTime();
+                }
+            });
+        }
+    }
+
+    /**
+     * A row a new table held when it was added to the publication: not in the stream, so delivered as a read,
+     * at the position reached (between transactions), which a restart continues from.
+     */
+    private void emitExisting(ChangeEventSink<PgPosition> sink, PgRelation rel, Map<String, Object> row)
+            throws Exception {
+        SourceInfo source = SourceInfo.builder()
+                .connector("postgres")
+                .name(endpoint.getName())
+                .db(endpoint.getDatabase())
+                .schema(rel.schema())
+                .table(rel.table())
+                .tsMs(System.currentTimeMillis())
+                .position(Lsn.format(lastPosition.lsn()))
+                .build();
+        sink.emit(ChangeEvent.builder().op(Operation.READ).after(row).source(source).key(key(rel, row))
+                .position(lastPosition).build());
+        lastProgressNanos = System.nanoTime();
+    }
+
+    /** While the stream is not read (rows of a new table are delivered), the server still wants status. */
+    private void keepAlive() {
+        try {
+            sendAcks();
+            stream.forceUpdateStatus();
+        } catch (SQLException e) {
+            LOG.debug("Status update to the server failed", e);
+        }
+    }
+
     private static Map<String, Object> key(PgRelation rel, Map<String, Object> row) {
         if (row == null || rel.keyColumns().isEmpty()) {
             return Map.of();
@@ -297,6 +385,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         long server = stream.getLastReceiveLSN().asLong();
         if (server != 0 && Long.compareUnsigned(server, lastPosition.lsn()) > 0) {
             advance(sink, PgPosition.at(server));
+            decoder.passed(server);
         } else {
             lastProgressNanos = System.nanoTime();
         }

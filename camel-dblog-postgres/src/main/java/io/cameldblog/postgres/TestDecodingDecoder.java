@@ -29,6 +29,7 @@ final class TestDecodingDecoder implements PgPluginDecoder {
     private final PgValueConverter values;
     private final PgTypeRegistry types;
     private final Function<String, List<String>> primaryKeyOf;
+    private final Function<String, String[]> partitionRootOf;
     private final Map<String, PgRelation> relations = new HashMap<>();
     private long previousEnd;
     private long xid;
@@ -36,13 +37,16 @@ final class TestDecodingDecoder implements PgPluginDecoder {
     /**
      * @param startLsn     where the stream starts: the identity of its first transaction
      * @param primaryKeyOf primary key columns of a table by its qualified name (test_decoding does not say)
+     * @param partitionRootOf schema and name of the partitioned table a partition belongs to, null for others:
+     *                        test_decoding names the partition, events name the table a user writes to
      */
     TestDecodingDecoder(PgValueConverter values, PgTypeRegistry types, long startLsn,
-                        Function<String, List<String>> primaryKeyOf) {
+                        Function<String, List<String>> primaryKeyOf, Function<String, String[]> partitionRootOf) {
         this.values = values;
         this.types = types;
         this.previousEnd = startLsn;
         this.primaryKeyOf = primaryKeyOf;
+        this.partitionRootOf = partitionRootOf;
     }
 
     @Override
@@ -66,6 +70,18 @@ final class TestDecodingDecoder implements PgPluginDecoder {
             return change(line);
         }
         return null; // "message: ..." and anything else: nothing to route
+    }
+
+    /**
+     * The heartbeat stored {@code lsn} and the slot follows it: the next transaction is the first one a
+     * restart from {@code lsn} reads, so that is its identity. Named by the older end instead, its rows' positions
+     * would lie behind the slot and a restart from them would be refused as "older than the slot".
+     */
+    @Override
+    public void passed(long lsn) {
+        if (Long.compareUnsigned(lsn, previousEnd) > 0) {
+            previousEnd = lsn;
+        }
     }
 
     private PgMessage change(String line) {
@@ -114,10 +130,13 @@ final class TestDecodingDecoder implements PgPluginDecoder {
         if (known != null && (columns.isEmpty() || known.columns().equals(columns))) {
             return known;
         }
-        int dot = name.indexOf('.');
         List<String> keys = known != null ? known.keyColumns() : primaryKeyOf.apply(qualified);
-        PgRelation relation = new PgRelation(name.hashCode(), name.substring(0, dot), name.substring(dot + 1), 'd',
-                columns, keys);
+        String[] root = known != null ? new String[] { known.schema(), known.table() } : partitionRootOf.apply(qualified);
+        int dot = name.indexOf('.');
+        if (root == null) {
+            root = new String[] { name.substring(0, dot), name.substring(dot + 1) };
+        }
+        PgRelation relation = new PgRelation(name.hashCode(), root[0], root[1], 'd', columns, keys);
         relations.put(name, relation);
         return relation;
     }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.cameldblog.core.Operation;
 import io.cameldblog.core.json.ChangeEventJson;
@@ -24,9 +25,15 @@ final class Wal2JsonDecoder implements PgPluginDecoder {
 
     private final PgValueConverter values;
     private final Map<String, PgRelation> relations = new HashMap<>();
+    private final Function<String, String[]> partitionRootOf;
 
-    Wal2JsonDecoder(PgValueConverter values) {
+    /**
+     * @param partitionRootOf schema and name of the partitioned table a partition belongs to, null for others:
+     *                        wal2json names the partition, events name the table a user writes to
+     */
+    Wal2JsonDecoder(PgValueConverter values, Function<String, String[]> partitionRootOf) {
         this.values = values;
+        this.partitionRootOf = partitionRootOf;
     }
 
     @Override
@@ -84,8 +91,10 @@ final class Wal2JsonDecoder implements PgPluginDecoder {
             String col = String.valueOf(c.get("name"));
             cols.add(new PgRelation.Column(col, (int) number(c.get("typeoid")), -1, keys.contains(col)));
         }
-        PgRelation relation = new PgRelation(name.hashCode(), schema, table, 'd', cols,
-                keys.isEmpty() && known != null ? known.keyColumns() : keys);
+        String[] root = known != null ? new String[] { known.schema(), known.table() }
+                : partitionRootOf.apply(PgCatalog.quote(schema) + "." + PgCatalog.quote(table));
+        PgRelation relation = new PgRelation(name.hashCode(), root == null ? schema : root[0],
+                root == null ? table : root[1], 'd', cols, keys.isEmpty() && known != null ? known.keyColumns() : keys);
         relations.put(name, relation);
         return relation;
     }

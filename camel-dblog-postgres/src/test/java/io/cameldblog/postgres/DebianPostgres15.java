@@ -47,17 +47,29 @@ final class DebianPostgres15 implements AutoCloseable {
         run(List.of(BIN.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8", "--locale=C"), true);
         DebianPostgres15 pg = new DebianPostgres15(dir, port);
-        String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c wal_level=logical"
-                         + " -c max_replication_slots=10 -c max_wal_senders=10 -c fsync=off";
-        if (run(List.of(BIN.resolve("postgres").toString(), "--describe-config"), true)
-                .contains("output_plugin_libraries")) {
-            // newer minor releases (15.20 on) accept only listed output plugins; wal2json must be allowed explicitly,
-            // as a DBA who installs it does (docs/postgres.md)
-            options += " -c output_plugin_libraries=pgoutput,test_decoding,wal2json";
-        }
         run(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-l",
-                dir.resolve("server.log").toString(), "-o", options, "start"), true);
+                dir.resolve("server.log").toString(), "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c wal_level=logical"
+                                              + " -c max_replication_slots=10 -c max_wal_senders=10 -c fsync=off",
+                "start"), true);
+        allowWal2Json(pg);
         return pg;
+    }
+
+    /**
+     * Some builds of the package only let replication users create slots with output plugins listed in
+     * {@code output_plugin_libraries} (default: pgoutput, test_decoding); stock PostgreSQL has no such setting.
+     */
+    private static void allowWal2Json(DebianPostgres15 pg) throws SQLException {
+        try (Connection c = pg.connect("postgres")) {
+            c.createStatement().execute(
+                    "ALTER SYSTEM SET output_plugin_libraries = pgoutput, test_decoding, wal2json");
+            c.createStatement().execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            if (!"42704".equals(e.getSQLState())) {
+                throw e; // anything but "unrecognized configuration parameter"
+            }
+        }
     }
 
     String host() {
@@ -88,7 +100,7 @@ final class DebianPostgres15 implements AutoCloseable {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static String run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
+    private static void run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asPostgres && isRoot()) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -99,6 +111,5 @@ final class DebianPostgres15 implements AutoCloseable {
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("'" + String.join(" ", full) + "' failed: " + output);
         }
-        return output;
     }
 }

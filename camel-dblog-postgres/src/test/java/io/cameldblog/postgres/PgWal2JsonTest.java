@@ -59,7 +59,10 @@ class PgWal2JsonTest {
         pg = DebianPostgres15.start();
         pg.createDatabase(DB);
         sql("CREATE TABLE items (id int PRIMARY KEY, sku text, price numeric(12,4), at timestamp, seen timestamptz,"
-            + " u uuid, tags text[], flag boolean)", "CREATE TABLE plain (id int PRIMARY KEY)");
+            + " u uuid, tags text[], flag boolean)", "CREATE TABLE plain (id int PRIMARY KEY)",
+                "CREATE TABLE parts (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+                "CREATE TABLE parts_a PARTITION OF parts FOR VALUES IN ('a')",
+                "CREATE TABLE parts_b PARTITION OF parts FOR VALUES IN ('b')");
     }
 
     @BeforeEach
@@ -146,5 +149,17 @@ class PgWal2JsonTest {
             all.addAll(second.processed);
         }
         assertThat(all).containsExactly(10, 11, 12, 13, 14, 15);
+    }
+
+    @Test
+    void partitionRowsCarryThePartitionedTablesName() throws Exception {
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        try (PgWalTablesTest.Route route = new PgWalTablesTest.Route(uri("parts_slot", "&includeTables=public\\.parts"),
+                events)) {
+            sql("INSERT INTO parts VALUES (1, 'a'), (2, 'b')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 2);
+        }
+        assertThat(events).extracting(e -> e.source().qualifiedTable()).containsExactly("public.parts", "public.parts");
+        assertThat(events).extracting(e -> e.after().get("id")).containsExactly(1, 2);
     }
 }

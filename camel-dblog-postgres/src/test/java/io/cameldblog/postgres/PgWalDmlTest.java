@@ -68,7 +68,7 @@ class PgWalDmlTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from(PgTestSupport.uri(pg, "shop", DB, "dml", "excludeTables=public\\.other"))
+                from(PgTestSupport.uri(pg, "shop", DB, "dml", "excludeTables=public\\.other&dropSlotOnStop=true"))
                         .routeId("pg").process(received::add);
             }
         };

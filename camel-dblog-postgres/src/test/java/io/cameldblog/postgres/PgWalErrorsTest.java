@@ -99,7 +99,7 @@ class PgWalErrorsTest {
         return context;
     }
 
-    private static String startFailure(String uri) {
+    static String startFailure(String uri) {
         CamelContext context = null;
         try {
             context = start(uri);

@@ -108,4 +108,33 @@ class PgWalTestDecodingTest {
         }
         assertThat(all).containsExactly(10, 11, 12, 13, 14, 15);
     }
+
+    @Test
+    void aFailureAfterTheHeartbeatMovedTheSlotDuringAnIdlePeriodResumesInsteadOfBeingRefused() throws Exception {
+        String slot = "idle_text_slot";
+        String uri = PgTestSupport.uri(pg, "idletext", DB, slot,
+                "plugin=test_decoding&includeTables=public\\.plain&heartbeatInterval=200");
+        List<Integer> all = new ArrayList<>();
+        try (ResumableRun first = new ResumableRun(uri, new FileResumeStrategy(offsets), "id", id -> id == 22)) {
+            sql(pg, DB, "INSERT INTO plain VALUES (20)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.contains(20));
+            // idle here; WAL moves on elsewhere (another database), and the heartbeat moves the slot with it
+            sql(pg, "postgres", "CREATE TABLE IF NOT EXISTS elsewhere (i int)", "INSERT INTO elsewhere VALUES (1)");
+            long serverNow = Lsn.parse(PgTestSupport.query(pg, DB, "SELECT pg_current_wal_lsn()::text"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Long.compareUnsigned(PgTestSupport.confirmedFlush(pg, slot), serverNow) >= 0);
+            // the target fails inside the next transaction: the consumer reconnects from the last processed row
+            transaction(pg, DB, "INSERT INTO plain VALUES (21)", "INSERT INTO plain VALUES (22)",
+                    "INSERT INTO plain VALUES (23)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.failures.get() >= 2);
+            assertThat(first.processed).containsExactly(20, 21);
+            all.addAll(first.processed);
+        }
+        try (ResumableRun second = new ResumableRun(uri, new FileResumeStrategy(offsets), "id", id -> false)) {
+            sql(pg, DB, "INSERT INTO plain VALUES (24)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> second.processed.contains(24));
+            all.addAll(second.processed);
+        }
+        assertThat(all).containsExactly(20, 21, 22, 23, 24);
+    }
 }
