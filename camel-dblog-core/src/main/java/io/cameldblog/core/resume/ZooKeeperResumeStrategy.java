@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.json.ChangeEventJson;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
@@ -17,6 +18,7 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Positions in ZooKeeper, so a route can move to another machine (e.g. behind {@code master:}) and continue:
@@ -137,22 +139,51 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
         }
     }
 
+    /**
+     * A conditional write on the node's version: read, compare, write only if the version is still the one read.
+     * When another writer got in between, the version check fails and the node is read again, so an older position
+     * never lands over a newer one.
+     */
     @Override
-    protected void store(String endpointName, Map<String, Object> entry) throws Exception {
+    protected boolean store(String endpointName, Map<String, Object> entry, LogPosition position) throws Exception {
         if (!client.getZookeeperClient().isConnected()) {
             // Curator reconnects in the background; until then the position waits instead of blocking the stream
             throw new IllegalStateException("not connected to " + describeStore());
         }
         byte[] json = ChangeEventJson.write(entry).getBytes(StandardCharsets.UTF_8);
         String path = basePath + "/" + endpointName;
-        try {
-            client.setData().forPath(path, json);
-        } catch (KeeperException.NoNodeException e) {
+        while (true) {
+            Stat stat = new Stat();
+            byte[] current;
             try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, json);
-            } catch (KeeperException.NodeExistsException raced) {
-                client.setData().forPath(path, json);
+                current = client.getData().storingStatIn(stat).forPath(path);
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, json);
+                    return true;
+                } catch (KeeperException.NodeExistsException raced) {
+                    continue;
+                }
             }
+            if (current != null && current.length > 0 && storedIsNewer(position, parse(current))) {
+                return false;
+            }
+            try {
+                client.setData().withVersion(stat.getVersion()).forPath(path, json);
+                return true;
+            } catch (KeeperException.BadVersionException raced) {
+                // another writer stored meanwhile: compare with what it stored
+            } catch (KeeperException.NoNodeException deleted) {
+                // removed meanwhile (a user resetting the position): create it again
+            }
+        }
+    }
+
+    private static Map<String, Object> parse(byte[] data) {
+        try {
+            return ChangeEventJson.parseObject(data);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
