@@ -318,7 +318,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         } finally {
             state.unlock();
         }
-        if (taken != null) {
+        // stopped before its reader (master: stops the wrapped consumer after the route's services): nothing to store
+        if (taken != null && isStarted()) {
             Throwable failure;
             synchronized (storeLock) {
                 failure = storeTaken(List.of(taken));
