@@ -123,18 +123,26 @@ class ZooKeeperResumeStrategyTest {
             strategy.onStored("orders", p -> stored.add(((Number) p.get("pos")).longValue()));
             strategy.start();
             try {
-                long start = System.nanoTime();
-                for (int pos = 1; pos <= 5_000; pos++) {
-                    strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+                // the stream hands over 20 bursts of 250 positions; each burst is handed over before the store can
+                // answer once, and the next one comes when the store took the last position of the burst
+                long handOverNanos = 0;
+                int pos = 0;
+                for (int burst = 1; burst <= 20; burst++) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < 250; i++) {
+                        strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", ++pos, 0)));
+                    }
+                    handOverNanos += System.nanoTime() - start;
+                    long last = pos;
+                    await().atMost(Duration.ofSeconds(30)).until(() -> stored.contains(last));
                 }
-                long handOverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                await().atMost(Duration.ofSeconds(30)).until(() -> stored.contains(5_000L));
 
                 // one synchronous write per position would have taken 5 000 x 50 ms; the stream never waited
-                assertThat(handOverMillis).as("time to hand over 5 000 positions").isLessThan(5_000);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(handOverNanos)).as("time to hand over 5 000 positions")
+                        .isLessThan(5_000);
                 assertThat(strategy.mostUnstored()).as("the stream was never held").isLessThan(10_000);
-                assertThat(stored).as("positions moved on while the stream ran").hasSizeGreaterThan(1)
-                        .hasSizeLessThan(500).isSorted();
+                assertThat(stored).as("positions moved on with the stream, in few large steps")
+                        .hasSizeBetween(20, 250).isSorted();
             } finally {
                 strategy.stop();
             }
