@@ -53,7 +53,8 @@ class MysqlBinlogCrashTest {
                      + SandboxMariaDb.USER + "&password=" + SandboxMariaDb.PASSWORD + "&includeTables=shop\\." + table
                      + "&startPosition=earliest&reconnectDelay=100";
         try (TestingServer zooKeeper = store.endsWith("zookeeper") ? new TestingServer() : null;
-             LaggingProxy slow = "slow-zookeeper".equals(store) ? LaggingProxy.to(zooKeeper.getConnectString()) : null) {
+             LaggingProxy slow = "slow-zookeeper".equals(store) ? LaggingProxy.to(zooKeeper.getConnectString())
+                     : null) {
             String positions = zooKeeper == null ? null : zooKeeper.getConnectString();
             int maxUnstored = MAX_UNSTORED;
             if (slow != null) {

@@ -60,8 +60,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     private record Pending(LogPosition position, Map<String, Object> entry) {
     }
 
-    /** What the writer took to store: per endpoint the newest position and how many it covers. */
-    private record Taken(String endpoint, Pending pending, int covers) {
+    /** What the writer took to store: per endpoint the newest position and how many of its slot's it covers. */
+    private record Taken(String endpoint, Slot slot, Pending pending, int covers) {
     }
 
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -135,7 +135,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         return batchSize;
     }
 
-    /** Write only once this many completed exchanges wait (1, the default: write as soon as the last write returned). */
+    /** Write only once this many completed exchanges wait (1, the default: as soon as the last write returned). */
     public void setBatchSize(int batchSize) {
         this.batchSize = Math.max(1, batchSize);
     }
@@ -314,7 +314,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         state.lock();
         try {
             Slot slot = slots.get(endpointName);
-            taken = slot == null || slot.newest == null ? null : new Taken(endpointName, slot.newest, slot.unstored);
+            taken = slot == null || slot.newest == null ? null
+                    : new Taken(endpointName, slot, slot.newest, slot.unstored);
         } finally {
             state.unlock();
         }
@@ -356,7 +357,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         try {
             slots.forEach((name, slot) -> {
                 if (slot.newest != null) {
-                    batch.add(new Taken(name, slot.newest, slot.unstored));
+                    batch.add(new Taken(name, slot, slot.newest, slot.unstored));
                 }
             });
             waitingSinceNanos = 0;
@@ -382,8 +383,9 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             noteRefusal(t, written);
             state.lock();
             try {
-                Slot slot = slots.get(t.endpoint());
-                if (slot != null) {
+                Slot slot = t.slot();
+                // a slot dropped meanwhile (its reader stopped) counts nothing any more, nor does its successor
+                if (slots.get(t.endpoint()) == slot) {
                     // positions handed over meanwhile stay for the next write
                     int covered = Math.min(slot.unstored, t.covers());
                     slot.unstored -= covered;
@@ -489,8 +491,9 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         if (retryAtNanos != 0 && now - retryAtNanos < 0) {
             return false;
         }
-        return unstoredTotal >= batchSize || batchIntervalMillis > 0 && waitingSinceNanos != 0
-                                             && now - waitingSinceNanos >= TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
+        long interval = TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
+        return unstoredTotal >= batchSize
+               || batchIntervalMillis > 0 && waitingSinceNanos != 0 && now - waitingSinceNanos >= interval;
     }
 
     private long nanosUntilDue() {

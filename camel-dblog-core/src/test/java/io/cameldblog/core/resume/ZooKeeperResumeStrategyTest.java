@@ -152,7 +152,8 @@ class ZooKeeperResumeStrategyTest {
 
     @Test
     void aReaderThatStoppedNeverWritesItsWaitingPositionsOverTheNewReaders() throws Exception {
-        try (TestingServer zk = new TestingServer(); LaggingProxy formerLeaderLink = LaggingProxy.to(zk.getConnectString());
+        try (TestingServer zk = new TestingServer();
+             LaggingProxy formerLeaderLink = LaggingProxy.to(zk.getConnectString());
              LogCapture log = new LogCapture(BatchingResumeStrategy.class)) {
             ZooKeeperResumeStrategy formerLeader = new ZooKeeperResumeStrategy(formerLeaderLink.address());
             formerLeader.setRetryMillis(50);
@@ -200,7 +201,8 @@ class ZooKeeperResumeStrategyTest {
     @Test
     void twoWritersRacingOnOneNodeNeverMoveItBackwards() throws Exception {
         try (TestingServer zk = new TestingServer();
-             CuratorFramework watcher = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+             CuratorFramework watcher = CuratorFrameworkFactory.newClient(zk.getConnectString(),
+                     new RetryOneTime(100))) {
             watcher.start();
             ZooKeeperResumeStrategy even = new ZooKeeperResumeStrategy(zk.getConnectString());
             ZooKeeperResumeStrategy odd = new ZooKeeperResumeStrategy(zk.getConnectString());

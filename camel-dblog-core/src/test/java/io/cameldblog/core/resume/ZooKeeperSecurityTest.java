@@ -169,7 +169,8 @@ class ZooKeeperSecurityTest {
             untrusted.setTrustStoreLocation(otherTrust.toString());
             untrusted.setTrustStorePassword(password);
             untrusted.setConnectionTimeoutMillis(2_000);
-            assertThatThrownBy(untrusted::start).hasStackTraceContaining("Cannot reach ZooKeeper 127.0.0.1:" + securePort);
+            assertThatThrownBy(untrusted::start)
+                    .hasStackTraceContaining("Cannot reach ZooKeeper 127.0.0.1:" + securePort);
         } finally {
             zooKeeper.close();
             running.get(20, TimeUnit.SECONDS);
