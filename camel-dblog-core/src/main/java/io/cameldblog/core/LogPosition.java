@@ -1,6 +1,7 @@
 package io.cameldblog.core;
 
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * A place in a source's change log that a reader can start from again.
@@ -19,4 +20,15 @@ public interface LogPosition {
      * module turns this map back into its position type with its {@link PositionCodec}.
      */
     Map<String, Object> toMap();
+
+    /**
+     * Orders this position against a stored one of the same endpoint ({@link #toMap()} of another position of this
+     * source): negative when this one comes first, zero when equal, positive when it comes after. A resume strategy
+     * uses it to refuse writing a position older than the one stored (positions never move backwards, e.g. when a
+     * former leader writes late). Empty when the two cannot be ordered (another source's map, positions of different
+     * servers): the strategy then writes as it always did.
+     */
+    default OptionalInt compareToStored(Map<String, Object> stored) {
+        return OptionalInt.empty();
+    }
 }

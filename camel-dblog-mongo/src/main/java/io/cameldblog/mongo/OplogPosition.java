@@ -2,6 +2,7 @@ package io.cameldblog.mongo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Where an oplog reader continues: the oplog entry's timestamp ({@code seconds:increment}) and how many of its
@@ -60,6 +61,15 @@ public final class OplogPosition implements MongoPosition, Comparable<OplogPosit
     public int compareTo(OplogPosition o) {
         int c = Long.compareUnsigned(timestampValue(), o.timestampValue());
         return c != 0 ? c : Integer.compare(opsDone, o.opsDone);
+    }
+
+    @Override
+    public OptionalInt compareToStored(Map<String, Object> stored) {
+        try {
+            return OptionalInt.of(compareTo(OplogPositionCodec.INSTANCE.fromMap(stored)));
+        } catch (IllegalArgumentException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Override

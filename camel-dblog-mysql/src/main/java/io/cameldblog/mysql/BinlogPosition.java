@@ -3,6 +3,7 @@ package io.cameldblog.mysql;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import io.cameldblog.core.LogPosition;
 
@@ -78,6 +79,26 @@ public final class BinlogPosition implements LogPosition {
             m.put("gtids", gtidSet);
         }
         return m;
+    }
+
+    /** Within one binlog (same base name): by file number, offset, rows done; files of other names are unordered. */
+    @Override
+    public OptionalInt compareToStored(Map<String, Object> stored) {
+        try {
+            BinlogPosition other = BinlogPositionCodec.INSTANCE.fromMap(stored);
+            int dot = file.lastIndexOf('.');
+            if (dot < 0 || !other.file.startsWith(file.substring(0, dot + 1))
+                || other.file.indexOf('.', dot + 1) >= 0) {
+                return OptionalInt.empty();
+            }
+            int c = Long.compare(Long.parseLong(file.substring(dot + 1)), Long.parseLong(other.file.substring(dot + 1)));
+            if (c == 0) {
+                c = Long.compare(offset, other.offset);
+            }
+            return OptionalInt.of(c != 0 ? c : Long.compare(rowsDone, other.rowsDone));
+        } catch (IllegalArgumentException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Override

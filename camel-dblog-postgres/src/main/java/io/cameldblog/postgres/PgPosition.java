@@ -2,6 +2,7 @@ package io.cameldblog.postgres;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import io.cameldblog.core.LogPosition;
 
@@ -58,6 +59,15 @@ public final class PgPosition implements LogPosition, Comparable<PgPosition> {
     public int compareTo(PgPosition o) {
         int c = Long.compareUnsigned(lsn, o.lsn);
         return c != 0 ? c : Long.compare(rowsDone, o.rowsDone);
+    }
+
+    @Override
+    public OptionalInt compareToStored(Map<String, Object> stored) {
+        try {
+            return OptionalInt.of(compareTo(PgPositionCodec.INSTANCE.fromMap(stored)));
+        } catch (IllegalArgumentException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Override

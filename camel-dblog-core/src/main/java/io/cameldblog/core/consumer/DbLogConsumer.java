@@ -10,6 +10,7 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.StartPosition;
+import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.DbLogResumeAdapter;
 import io.cameldblog.core.resume.StoredPositionNotifier;
 import org.apache.camel.Exchange;
@@ -116,6 +117,11 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
         loop = null;
         connected = false;
+        if (resumeStrategy instanceof BatchingResumeStrategy positions) {
+            // no longer the reader (route stop, or master: moved the leadership): store the newest now or drop it,
+            // so it is never written later over the position of the reader that took over
+            positions.readerStopped(endpoint.getName());
+        }
         if (storedListener != null) {
             storedListener.close();
             storedListener = null;

@@ -1,15 +1,17 @@
 package io.cameldblog.core.resume;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import io.cameldblog.core.LogPosition;
@@ -24,14 +26,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the camel-dblog resume strategies share: Camel hands over the position of each exchange that completed;
- * the strategy keeps the newest per endpoint and stores it every {@code batchSize} positions, every
- * {@code batchIntervalMillis}, and on stop, then tells the {@link StoredPositionNotifier} listeners.
+ * What the camel-dblog resume strategies share: Camel hands over the position of each exchange that completed and
+ * the consumer goes on at once; one writer thread per strategy stores the newest waiting position per endpoint as
+ * soon as its previous write returned (group commit: a slow store means fewer, larger steps, never a slower
+ * stream), then tells the {@link StoredPositionNotifier} listeners.
  * <p>
- * A position covers everything before it, so only the newest one per endpoint is ever written. When the store
- * is unreachable the stream goes on while at most {@code maxUnstored} positions wait; after that, handing over
- * a position blocks (back-pressure on the consumer) until the store takes it. A position is never skipped:
- * after a crash the stream restarts at the last stored one and delivers what came after again.
+ * A position covers everything before it, so only the newest one per endpoint is ever written. Handing over a
+ * position blocks only while {@code maxUnstored} positions are handed over and not stored yet (the store is down
+ * or slower than that): at most {@code maxUnstored} processed exchanges are ever unstored, which is all a kill -9
+ * can make the next run deliver again (plus the one exchange whose hand-over is held). {@code batchSize} and
+ * {@code batchIntervalMillis} make the writer wait for more positions, for users who want fewer writes. Stopping
+ * stores the newest position. A position is never skipped: after a crash the stream restarts at the last stored one.
+ * <p>
+ * Positions never move backwards: a store refuses a position older than the one it holds for that endpoint
+ * ({@link LogPosition#compareToStored(Map)}), so a former leader writing late cannot undo a newer reader's progress;
+ * {@link #readerStopped(String)} also drops what a consumer left unstored when it stops reading.
+ * <p>
+ * One instance may serve several routes: each route's {@code resumable()} starts and stops it, and it is really
+ * stopped (client closed) with its last user.
  * <p>
  * Each stored entry is a small JSON document: {@code {"endpoint", "position", "text", "updated"}}.
  */
@@ -39,10 +51,29 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingResumeStrategy.class);
 
-    private final Map<String, Map<String, Object>> unstored = new LinkedHashMap<>();
+    /** Waiting positions of one endpoint: the newest, and how many handed-over positions it stands for. */
+    private static final class Slot {
+        Pending newest;
+        int unstored;
+    }
+
+    private record Pending(LogPosition position, Map<String, Object> entry) {
+    }
+
+    /** What the writer took to store: per endpoint the newest position and how many of its slot's it covers. */
+    private record Taken(String endpoint, Slot slot, Pending pending, int covers) {
+    }
+
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<String, List<Consumer<Map<String, Object>>>> listeners = new ConcurrentHashMap<>();
-    private final Object lock = new Object();
+    private final ReentrantLock state = new ReentrantLock();
+    /** Signalled when positions arrive, a flush is asked for, or the strategy stops: wakes the writer. */
+    private final Condition work = state.newCondition();
+    /** Signalled when positions are stored or dropped: wakes a held consumer. */
+    private final Condition room = state.newCondition();
+    /** One write at a time (writer thread, {@link #flush()}, stop): a slower one must not pass a newer one. */
     private final Object storeLock = new Object();
+    private final Object usersLock = new Object();
 
     private ResumeAdapter adapter;
     /**
@@ -59,15 +90,29 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             return "dblog-resume-strategy";
         }
     };
-    private ScheduledExecutorService timer;
     private int batchSize = 1;
     private long batchIntervalMillis;
     private int maxUnstored = 10_000;
     private long retryMillis = 1000;
-    private int unstoredCount;
 
-    /** Writes one entry durably; throws when the store is not reachable. */
-    protected abstract void store(String endpointName, Map<String, Object> entry) throws Exception;
+    private int users;
+    private Thread writer;
+    private long waitingSinceNanos;
+    private long retryAtNanos;
+    private int unstoredTotal;
+    private int mostUnstored;
+    private boolean storeFailing;
+    private boolean holding;
+    private final Map<String, Boolean> refusing = new HashMap<>();
+
+    /**
+     * Writes one entry durably unless the store holds a newer position for the endpoint (see
+     * {@link #storedIsNewer(LogPosition, Map)}); throws when the store is not reachable.
+     *
+     * @return false when the store kept its newer position
+     */
+    protected abstract boolean store(String endpointName, Map<String, Object> entry, LogPosition position)
+            throws Exception;
 
     /** Every stored entry, for {@link #loadCache()}. */
     protected abstract Map<String, Map<String, Object>> loadAll() throws Exception;
@@ -75,11 +120,22 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     /** A short description of where positions go, for log lines. */
     protected abstract String describeStore();
 
+    /** Whether the stored entry holds a position after {@code position}: then writing it would move it backwards. */
+    protected static boolean storedIsNewer(LogPosition position, Map<String, Object> storedEntry) {
+        if (storedEntry == null || !(storedEntry.get("position") instanceof Map<?, ?> map)) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = (Map<String, Object>) map;
+        OptionalInt order = position.compareToStored(stored);
+        return order.isPresent() && order.getAsInt() < 0;
+    }
+
     public int getBatchSize() {
         return batchSize;
     }
 
-    /** Store after this many completed exchanges (1: after each one). */
+    /** Write only once this many completed exchanges wait (1, the default: as soon as the last write returned). */
     public void setBatchSize(int batchSize) {
         this.batchSize = Math.max(1, batchSize);
     }
@@ -88,7 +144,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         return batchIntervalMillis;
     }
 
-    /** Also store at least this often while positions wait (0: only by count and on stop). */
+    /** With {@code batchSize} > 1: also write once the oldest waiting position waited this long (0: never by time). */
     public void setBatchIntervalMillis(long batchIntervalMillis) {
         this.batchIntervalMillis = Math.max(0, batchIntervalMillis);
     }
@@ -97,11 +153,12 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         return maxUnstored;
     }
 
-    /** How many completed exchanges may wait for an unreachable store before the stream is held. */
+    /** How many completed exchanges may be unstored (handed over, not yet stored) before the stream is held. */
     public void setMaxUnstored(int maxUnstored) {
         this.maxUnstored = Math.max(1, maxUnstored);
     }
 
+    /** How long the writer waits before trying a failed store again. */
     public void setRetryMillis(long retryMillis) {
         this.retryMillis = Math.max(10, retryMillis);
     }
@@ -128,11 +185,38 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         return configuration;
     }
 
+    /** Counts a user (each route's {@code resumable()} starts it): the store opens with the first. */
+    @Override
+    public void start() {
+        synchronized (usersLock) {
+            users++;
+            try {
+                super.start();
+            } catch (RuntimeException e) {
+                users--;
+                throw e;
+            }
+        }
+    }
+
+    /** Releases a user: the store is flushed and closed only when the last one stops. */
+    @Override
+    public void stop() {
+        synchronized (usersLock) {
+            users = Math.max(0, users - 1);
+            if (users == 0) {
+                super.stop();
+            }
+        }
+    }
+
     @Override
     public void loadCache() throws Exception {
         // a consumer may ask before the route started its services: the store must be open to be read
-        if (!isStarted() && !isStarting()) {
-            start();
+        synchronized (usersLock) {
+            if (!isStarted() && !isStarting()) {
+                super.start();
+            }
         }
         if (adapter == null) {
             adapter = new DbLogResumeAdapter();
@@ -164,6 +248,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         updateLastOffset(key, offset, null);
     }
 
+    /** Hands the position to the writer and returns; blocks only while {@code maxUnstored} positions are unstored. */
     @Override
     public void updateLastOffset(OffsetKey<?> key, Offset<?> offset, UpdateCallBack callBack) throws Exception {
         Object value = offset.getValue();
@@ -176,91 +261,250 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         entry.put("endpoint", name);
         entry.put("position", position.toMap());
         entry.put("text", position.text());
-        boolean flushNow;
-        synchronized (lock) {
-            unstored.put(name, entry);
-            unstoredCount++;
-            flushNow = unstoredCount >= batchSize;
-        }
         Throwable failure = null;
-        if (flushNow) {
-            failure = flushOrHold();
+        state.lock();
+        try {
+            failure = awaitRoom();
+            Slot slot = slots.computeIfAbsent(name, k -> new Slot());
+            slot.newest = new Pending(position, entry);
+            slot.unstored++;
+            unstoredTotal++;
+            mostUnstored = Math.max(mostUnstored, unstoredTotal);
+            if (waitingSinceNanos == 0) {
+                waitingSinceNanos = System.nanoTime();
+            }
+            work.signalAll();
+        } finally {
+            state.unlock();
         }
         if (callBack != null) {
             callBack.onUpdate(failure);
         }
     }
 
-    /** Stores what waits; when the store fails and too much waits, keeps trying here: the stream is held. */
-    private Throwable flushOrHold() {
-        Throwable failure = flush();
-        while (failure != null && isRunAllowed() && waiting() >= maxUnstored) {
-            LOG.warn("{} positions wait for {} ({}); holding the stream until they are stored", waiting(),
-                    describeStore(), failure.getMessage());
+    /** Back-pressure: holds the caller while the bound is reached and the writer runs (caller holds {@code state}). */
+    private Throwable awaitRoom() {
+        while (unstoredTotal >= maxUnstored && writer != null && isRunAllowed()) {
+            if (!holding) {
+                holding = true;
+                LOG.warn("{} positions are not stored in {} yet (maxUnstored={}): holding the stream until it takes"
+                         + " them", unstoredTotal, describeStore(), maxUnstored);
+            }
             try {
-                Thread.sleep(retryMillis);
+                room.await(retryMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return e;
             }
-            failure = flush();
         }
-        return failure;
+        if (holding && unstoredTotal < maxUnstored) {
+            holding = false;
+            LOG.info("{} takes positions again: the stream goes on", describeStore());
+        }
+        return null;
     }
 
-    private int waiting() {
-        synchronized (lock) {
-            return unstoredCount;
+    /**
+     * The consumer of {@code endpointName} stopped reading (route stop, or it is no longer the leader behind
+     * {@code master:}): its newest position is stored now if the store takes it at once, and whatever still waits is
+     * dropped, so it is never written later over the position of the reader that took over.
+     */
+    public void readerStopped(String endpointName) {
+        Taken taken;
+        state.lock();
+        try {
+            Slot slot = slots.get(endpointName);
+            taken = slot == null || slot.newest == null ? null
+                    : new Taken(endpointName, slot, slot.newest, slot.unstored);
+        } finally {
+            state.unlock();
         }
-    }
-
-    /** Stores every waiting entry; returns the failure, if any (the entries then keep waiting). */
-    public Throwable flush() {
-        // one flush at a time: a slower one must not write an older position over a newer one
-        synchronized (storeLock) {
-            return flushWaiting();
-        }
-    }
-
-    private Throwable flushWaiting() {
-        Map<String, Map<String, Object>> batch;
-        int count;
-        synchronized (lock) {
-            if (unstored.isEmpty()) {
-                return null;
+        // stopped before its reader (master: stops the wrapped consumer after the route's services): nothing to store
+        if (taken != null && isStarted()) {
+            Throwable failure;
+            synchronized (storeLock) {
+                failure = storeTaken(List.of(taken));
             }
-            batch = new LinkedHashMap<>(unstored);
-            count = unstoredCount;
+            if (failure != null) {
+                LOG.warn("{}: position {} not stored in {} when its reader stopped ({}); dropped, the next reader"
+                         + " continues from the last stored position", endpointName, taken.pending().position().text(),
+                        describeStore(), failure.getMessage());
+            }
         }
-        for (Map.Entry<String, Map<String, Object>> e : batch.entrySet()) {
-            Map<String, Object> entry = new LinkedHashMap<>(e.getValue());
+        state.lock();
+        try {
+            Slot slot = slots.remove(endpointName);
+            if (slot != null) {
+                unstoredTotal = Math.max(0, unstoredTotal - slot.unstored);
+            }
+            room.signalAll();
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** Stores every waiting position now, on the caller's thread; returns the failure, if any (they keep waiting). */
+    public Throwable flush() {
+        synchronized (storeLock) {
+            List<Taken> batch = take();
+            return batch.isEmpty() ? null : storeTaken(batch);
+        }
+    }
+
+    private List<Taken> take() {
+        List<Taken> batch = new ArrayList<>();
+        state.lock();
+        try {
+            slots.forEach((name, slot) -> {
+                if (slot.newest != null) {
+                    batch.add(new Taken(name, slot, slot.newest, slot.unstored));
+                }
+            });
+            waitingSinceNanos = 0;
+        } finally {
+            state.unlock();
+        }
+        return batch;
+    }
+
+    /** Writes what was taken; on failure the untaken rest keeps waiting (caller holds {@code storeLock}). */
+    private Throwable storeTaken(List<Taken> batch) {
+        for (Taken t : batch) {
+            Map<String, Object> entry = new LinkedHashMap<>(t.pending().entry());
             entry.put("updated", Instant.now().toString());
+            boolean written;
             try {
-                store(e.getKey(), entry);
+                written = store(t.endpoint(), entry, t.pending().position());
             } catch (Exception ex) {
-                LOG.debug("Storing the position of {} in {} failed", e.getKey(), describeStore(), ex);
+                storeFailed(ex);
                 return ex;
             }
-            synchronized (lock) {
-                // a newer position may have arrived meanwhile: it stays for the next flush
-                if (unstored.get(e.getKey()) == e.getValue()) {
-                    unstored.remove(e.getKey());
+            storeSucceeded();
+            noteRefusal(t, written);
+            state.lock();
+            try {
+                Slot slot = t.slot();
+                // a slot dropped meanwhile (its reader stopped) counts nothing any more, nor does its successor
+                if (slots.get(t.endpoint()) == slot) {
+                    // positions handed over meanwhile stay for the next write
+                    int covered = Math.min(slot.unstored, t.covers());
+                    slot.unstored -= covered;
+                    unstoredTotal = Math.max(0, unstoredTotal - covered);
+                    if (slot.newest == t.pending()) {
+                        slot.newest = null;
+                    }
                 }
+                room.signalAll();
+            } finally {
+                state.unlock();
             }
+            // refused: the store holds a newer position, which covers this one too
             @SuppressWarnings("unchecked")
             Map<String, Object> position = (Map<String, Object>) entry.get("position");
-            for (Consumer<Map<String, Object>> listener : listeners.getOrDefault(e.getKey(), List.of())) {
+            for (Consumer<Map<String, Object>> listener : listeners.getOrDefault(t.endpoint(), List.of())) {
                 try {
                     listener.accept(position);
                 } catch (RuntimeException ex) {
-                    LOG.warn("A stored-position listener of {} failed: {}", e.getKey(), ex.getMessage(), ex);
+                    LOG.warn("A stored-position listener of {} failed: {}", t.endpoint(), ex.getMessage(), ex);
                 }
             }
         }
-        synchronized (lock) {
-            unstoredCount = unstored.isEmpty() ? 0 : Math.max(0, unstoredCount - count);
-        }
         return null;
+    }
+
+    /** Once per outage, not per position. */
+    private void storeFailed(Exception ex) {
+        if (!storeFailing) {
+            storeFailing = true;
+            LOG.warn("Cannot store positions in {} ({}): they wait in memory, the stream goes on until {} are"
+                     + " unstored; retrying every {} ms", describeStore(), ex.getMessage(), maxUnstored, retryMillis);
+        }
+        LOG.debug("Storing positions in {} failed", describeStore(), ex);
+    }
+
+    private void storeSucceeded() {
+        if (storeFailing) {
+            storeFailing = false;
+            LOG.info("{} stores positions again", describeStore());
+        }
+    }
+
+    private void noteRefusal(Taken t, boolean written) {
+        Boolean before = refusing.put(t.endpoint(), !written);
+        if (!written && !Boolean.TRUE.equals(before)) {
+            LOG.info("{} holds a newer position for {} than {}: not written back (another reader got further;"
+                     + " positions never move backwards)", describeStore(), t.endpoint(),
+                    t.pending().position().text());
+        }
+    }
+
+    private void writeLoop() {
+        while (true) {
+            List<Taken> batch;
+            state.lock();
+            try {
+                while (!due()) {
+                    if (!isRunAllowed()) {
+                        return;
+                    }
+                    long waitNanos = nanosUntilDue();
+                    try {
+                        if (waitNanos > 0) {
+                            work.awaitNanos(waitNanos);
+                        } else {
+                            work.await();
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            } finally {
+                state.unlock();
+            }
+            Throwable failure;
+            synchronized (storeLock) {
+                batch = take();
+                failure = batch.isEmpty() ? null : storeTaken(batch);
+            }
+            state.lock();
+            try {
+                if (failure == null) {
+                    retryAtNanos = 0;
+                } else {
+                    retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryMillis);
+                    if (waitingSinceNanos == 0) {
+                        waitingSinceNanos = System.nanoTime();
+                    }
+                }
+            } finally {
+                state.unlock();
+            }
+        }
+    }
+
+    /** Whether the writer should write now (caller holds {@code state}). */
+    private boolean due() {
+        if (unstoredTotal == 0 || slots.values().stream().allMatch(s -> s.newest == null)) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (retryAtNanos != 0 && now - retryAtNanos < 0) {
+            return false;
+        }
+        long interval = TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
+        return unstoredTotal >= batchSize
+               || batchIntervalMillis > 0 && waitingSinceNanos != 0 && now - waitingSinceNanos >= interval;
+    }
+
+    private long nanosUntilDue() {
+        long now = System.nanoTime();
+        long until = 0;
+        if (retryAtNanos != 0 && now - retryAtNanos < 0) {
+            until = retryAtNanos - now;
+        } else if (batchIntervalMillis > 0 && waitingSinceNanos != 0) {
+            until = Math.max(1, waitingSinceNanos + TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis) - now);
+        }
+        return until;
     }
 
     @Override
@@ -272,31 +516,37 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        if (batchIntervalMillis > 0) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "dblog-resume-" + describeStore());
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(() -> {
-                Throwable failure = flush();
-                if (failure != null) {
-                    LOG.warn("Positions not stored in {} yet ({}); retrying", describeStore(), failure.getMessage());
-                }
-            }, batchIntervalMillis, batchIntervalMillis, TimeUnit.MILLISECONDS);
+        state.lock();
+        try {
+            retryAtNanos = 0;
+            writer = new Thread(this::writeLoop, "dblog-positions-" + describeStore());
+            writer.setDaemon(true);
+            writer.start();
+        } finally {
+            state.unlock();
         }
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
+        Thread w;
+        state.lock();
+        try {
+            w = writer;
+            writer = null;
+            work.signalAll();
+            room.signalAll();
+        } finally {
+            state.unlock();
+        }
+        if (w != null) {
+            // a write in flight finishes (the store's own timeouts bound it); waiting positions are written below
+            w.join(TimeUnit.SECONDS.toMillis(30));
         }
         Throwable failure = flush();
         if (failure != null) {
-            LOG.warn("Positions could not be stored in {} on stop ({}): the next start replays from the last"
-                     + " stored position", describeStore(), failure.getMessage());
+            LOG.warn("Positions could not be stored in {} on stop ({}): {}; the next start replays from the last"
+                     + " stored position", describeStore(), failure.getMessage(), unstoredPositions());
         }
         super.doStop();
     }
@@ -304,9 +554,36 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     /** Positions handed over but not stored yet, per endpoint (text form), for tests and diagnostics. */
     public Map<String, String> unstoredPositions() {
         Map<String, String> result = new HashMap<>();
-        synchronized (lock) {
-            unstored.forEach((k, v) -> result.put(k, String.valueOf(v.get("text"))));
+        state.lock();
+        try {
+            slots.forEach((k, v) -> {
+                if (v.newest != null) {
+                    result.put(k, v.newest.position().text());
+                }
+            });
+        } finally {
+            state.unlock();
         }
         return result;
+    }
+
+    /** How many completed exchanges are handed over and not stored yet (what a kill -9 now would replay). */
+    public int unstoredCount() {
+        state.lock();
+        try {
+            return unstoredTotal;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** The most exchanges ever unstored at once since this strategy was created: measured, never above maxUnstored. */
+    public int mostUnstored() {
+        state.lock();
+        try {
+            return mostUnstored;
+        } finally {
+            state.unlock();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.cameldblog.core.resume;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -10,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.json.ChangeEventJson;
 
 /**
@@ -21,6 +24,8 @@ import io.cameldblog.core.json.ChangeEventJson;
  * configured.
  */
 public class FileResumeStrategy extends BatchingResumeStrategy {
+
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     private Path directory = Path.of("offsets");
 
@@ -44,23 +49,52 @@ public class FileResumeStrategy extends BatchingResumeStrategy {
         return "directory " + directory;
     }
 
+    /**
+     * Compares with the stored file and renames over it under a lock file, so two processes sharing the directory
+     * cannot move a position backwards between the comparison and the rename.
+     */
     @Override
-    protected void store(String endpointName, Map<String, Object> entry) throws IOException {
+    protected boolean store(String endpointName, Map<String, Object> entry, LogPosition position) throws IOException {
         Files.createDirectories(directory);
         Path target = directory.resolve(fileName(endpointName));
         Path temp = directory.resolve(fileName(endpointName) + ".tmp");
-        byte[] json = ChangeEventJson.write(entry).getBytes(StandardCharsets.UTF_8);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            out.write(java.nio.ByteBuffer.wrap(json));
-            out.force(true);
+        // FileLock is per process: strategies of one JVM sharing the directory take this monitor first
+        synchronized (LOCKS.computeIfAbsent(target.toAbsolutePath().normalize(), k -> new Object())) {
+            return storeLocked(target, temp, entry, position);
         }
+    }
+
+    private boolean storeLocked(Path target, Path temp, Map<String, Object> entry, LogPosition position)
+            throws IOException {
+        try (FileChannel lockFile = FileChannel.open(target.resolveSibling(target.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.lock()) {
+            if (Files.exists(target) && storedIsNewer(position, readEntry(target))) {
+                return false;
+            }
+            byte[] json = ChangeEventJson.write(entry).getBytes(StandardCharsets.UTF_8);
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(java.nio.ByteBuffer.wrap(json));
+                out.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            forceDirectory();
+            return true;
+        }
+    }
+
+    private static Map<String, Object> readEntry(Path file) {
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            return ChangeEventJson.parseObject(Files.readAllBytes(file));
+        } catch (IOException | RuntimeException e) {
+            // unreadable: nothing to compare with, the new position replaces it
+            return null;
         }
-        forceDirectory();
     }
 
     /** The rename is only durable once the directory entry is. */

@@ -7,16 +7,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.json.ChangeEventJson;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ClientCnxnSocketNetty;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
+import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Positions in ZooKeeper, so a route can move to another machine (e.g. behind {@code master:}) and continue:
@@ -31,7 +36,12 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
     private int sessionTimeoutMillis = 30_000;
     private int connectionTimeoutMillis = 15_000;
     private String digestAuth;
-    private boolean restrictAcl;
+    private Boolean restrictAcl;
+    private boolean secure;
+    private String trustStoreLocation;
+    private String trustStorePassword;
+    private String keyStoreLocation;
+    private String keyStorePassword;
 
     private CuratorFramework client;
     private boolean ownsClient;
@@ -78,9 +88,40 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
         this.digestAuth = digestAuth;
     }
 
-    /** With digest auth: create nodes readable and writable by that user only. */
+    /**
+     * Create nodes readable and writable by the {@code digestAuth} user only. Defaults to true when credentials are
+     * given: anyone who can rewrite a position can make a stream skip data. {@code false} leaves new nodes open to
+     * every client (ZooKeeper's {@code world:anyone}).
+     */
     public void setRestrictAcl(boolean restrictAcl) {
         this.restrictAcl = restrictAcl;
+    }
+
+    /** TLS to ZooKeeper's secure client port ({@code secureClientPort}); the connect string names that port. */
+    public void setSecure(boolean secure) {
+        this.secure = secure;
+    }
+
+    /** With {@code secure}: the trust store holding the CA of ZooKeeper's certificate (JKS, PKCS12 or PEM). */
+    public void setTrustStoreLocation(String trustStoreLocation) {
+        this.trustStoreLocation = trustStoreLocation;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    /** With {@code secure}: a client certificate, for servers that ask for one ({@code ssl.clientAuth}). */
+    public void setKeyStoreLocation(String keyStoreLocation) {
+        this.keyStoreLocation = keyStoreLocation;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    private boolean hasCredentials() {
+        return digestAuth != null && !digestAuth.isBlank();
     }
 
     @Override
@@ -101,11 +142,18 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
                     .connectionTimeoutMs(connectionTimeoutMillis)
                     // short: a store that cannot reach ZooKeeper leaves its position waiting, it must not stall
                     .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000));
-            if (digestAuth != null && !digestAuth.isBlank()) {
+            if (hasCredentials()) {
                 builder.authorization(List.of(new AuthInfo("digest", digestAuth.getBytes(StandardCharsets.UTF_8))));
-                if (restrictAcl) {
+                if (restrictAcl == null || restrictAcl) {
                     builder.aclProvider(new CreatorOnlyAcl());
                 }
+            } else if (Boolean.TRUE.equals(restrictAcl)) {
+                throw new DbLogConfigurationException("ZooKeeperResumeStrategy has restrictAcl=true but no digestAuth:"
+                                                      + " nodes restricted to their creator need credentials.",
+                        "set digestAuth to user:password (the nodes are then that user's only), or drop restrictAcl.");
+            }
+            if (secure) {
+                builder.zkClientConfig(tlsConfig());
             }
             client = builder.build();
             ownsClient = true;
@@ -125,6 +173,31 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
         super.doStart();
     }
 
+    /** ZooKeeper's own client TLS: the Netty socket, and the trust store that verifies the server's certificate. */
+    private ZKClientConfig tlsConfig() {
+        if (trustStoreLocation == null || trustStoreLocation.isBlank()) {
+            throw new DbLogConfigurationException("ZooKeeperResumeStrategy has secure=true but no trustStoreLocation.",
+                    "set trustStoreLocation (and trustStorePassword) to a trust store holding the CA of ZooKeeper's"
+                                                                                                + " certificate.");
+        }
+        ZKClientConfig config = new ZKClientConfig();
+        config.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
+        config.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, ClientCnxnSocketNetty.class.getName());
+        try (ClientX509Util x509 = new ClientX509Util()) {
+            config.setProperty(x509.getSslTruststoreLocationProperty(), trustStoreLocation);
+            if (trustStorePassword != null) {
+                config.setProperty(x509.getSslTruststorePasswdProperty(), trustStorePassword);
+            }
+            if (keyStoreLocation != null && !keyStoreLocation.isBlank()) {
+                config.setProperty(x509.getSslKeystoreLocationProperty(), keyStoreLocation);
+                if (keyStorePassword != null) {
+                    config.setProperty(x509.getSslKeystorePasswdProperty(), keyStorePassword);
+                }
+            }
+        }
+        return config;
+    }
+
     @Override
     protected void doStop() throws Exception {
         try {
@@ -137,22 +210,55 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
         }
     }
 
+    /**
+     * A conditional write on the node's version: read, compare, write only if the version is still the one read.
+     * When another writer got in between, the version check fails and the node is read again, so an older position
+     * never lands over a newer one.
+     */
     @Override
-    protected void store(String endpointName, Map<String, Object> entry) throws Exception {
+    protected boolean store(String endpointName, Map<String, Object> entry, LogPosition position) throws Exception {
+        CuratorFramework client = this.client;
+        if (client == null) {
+            throw new IllegalStateException(describeStore() + " is closed");
+        }
         if (!client.getZookeeperClient().isConnected()) {
             // Curator reconnects in the background; until then the position waits instead of blocking the stream
             throw new IllegalStateException("not connected to " + describeStore());
         }
         byte[] json = ChangeEventJson.write(entry).getBytes(StandardCharsets.UTF_8);
         String path = basePath + "/" + endpointName;
-        try {
-            client.setData().forPath(path, json);
-        } catch (KeeperException.NoNodeException e) {
+        while (true) {
+            Stat stat = new Stat();
+            byte[] current;
             try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, json);
-            } catch (KeeperException.NodeExistsException raced) {
-                client.setData().forPath(path, json);
+                current = client.getData().storingStatIn(stat).forPath(path);
+            } catch (KeeperException.NoNodeException e) {
+                try {
+                    client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, json);
+                    return true;
+                } catch (KeeperException.NodeExistsException raced) {
+                    continue;
+                }
             }
+            if (current != null && current.length > 0 && storedIsNewer(position, parse(current))) {
+                return false;
+            }
+            try {
+                client.setData().withVersion(stat.getVersion()).forPath(path, json);
+                return true;
+            } catch (KeeperException.BadVersionException raced) {
+                // another writer stored meanwhile: compare with what it stored
+            } catch (KeeperException.NoNodeException deleted) {
+                // removed meanwhile (a user resetting the position): create it again
+            }
+        }
+    }
+
+    private static Map<String, Object> parse(byte[] data) {
+        try {
+            return ChangeEventJson.parseObject(data);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

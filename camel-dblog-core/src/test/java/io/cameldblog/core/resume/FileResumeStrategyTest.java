@@ -4,7 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cameldblog.core.json.ChangeEventJson;
 import org.apache.camel.support.resume.Resumables;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class FileResumeStrategyTest {
 
@@ -58,15 +63,104 @@ class FileResumeStrategyTest {
         assertThat(dir.resolve("orders.json")).doesNotExist();
         assertThat(stored).isEmpty();
 
+        // the third makes a batch: the writer stores it off the caller's thread
         strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 3, 0)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> stored.contains(3L));
         assertThat(dir.resolve("orders.json")).exists();
-        assertThat(stored).containsExactly(3L);
 
         strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 4, 0)));
+        assertThat(strategy.unstoredPositions()).containsEntry("orders", "f:4");
         assertThat(stored).containsExactly(3L);
         strategy.stop();
         assertThat(stored).containsExactly(3L, 4L);
         assertThat(ChangeEventJson.parseObject(Files.readAllBytes(dir.resolve("orders.json"))))
                 .containsEntry("text", "f:4");
+    }
+
+    @Test
+    void theTimerStoresWaitingPositionsOnceTheIntervalPassed() throws Exception {
+        FileResumeStrategy strategy = new FileResumeStrategy(dir);
+        strategy.setBatchSize(1000);
+        strategy.setBatchIntervalMillis(400);
+        List<Object> stored = new CopyOnWriteArrayList<>();
+        strategy.onStored("orders", p -> stored.add(p.get("pos")));
+        strategy.start();
+        try {
+            long start = System.nanoTime();
+            for (int pos = 1; pos <= 3; pos++) {
+                strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+            }
+            // three positions never make a batch of 1000: only the timer stores them, once, the newest
+            await().atMost(Duration.ofSeconds(5)).until(() -> !stored.isEmpty());
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(waited).as("stored by the timer, not before it").isGreaterThanOrEqualTo(400);
+            assertThat(stored).containsExactly(3L);
+            assertThat(ChangeEventJson.parseObject(Files.readAllBytes(dir.resolve("orders.json"))))
+                    .containsEntry("text", "f:3");
+
+            // and again for the next positions, while explicit flushes race with it
+            for (int pos = 4; pos <= 300; pos++) {
+                strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+                if (pos % 7 == 0) {
+                    strategy.flush();
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> stored.contains(300L));
+            assertThat(stored).as("every write newer than the one before").isSorted();
+        } finally {
+            strategy.stop();
+        }
+    }
+
+    @Test
+    void twoStrategiesOnOneDirectoryNeverMoveThePositionBackwards() throws Exception {
+        FileResumeStrategy even = new FileResumeStrategy(dir);
+        FileResumeStrategy odd = new FileResumeStrategy(dir);
+        even.start();
+        odd.start();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            while (!done.get()) {
+                readStoredPos().ifPresent(seen::add);
+            }
+        });
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> handOver(even, 0));
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> handOver(odd, 1));
+        CompletableFuture.allOf(a, b).get(60, TimeUnit.SECONDS);
+        even.stop();
+        odd.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        done.set(true);
+        reader.get(10, TimeUnit.SECONDS);
+
+        assertThat(readStoredPos()).contains(400L);
+        assertThat(seen).as("positions read from the file while two writers raced").isNotEmpty().isSorted();
+    }
+
+    private void handOver(FileResumeStrategy strategy, int parity) {
+        try {
+            // stored one by one: every write races the other strategy's
+            for (int pos = 2 - parity; pos <= 400; pos += 2) {
+                strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+                Throwable failure = strategy.flush();
+                if (failure != null) {
+                    throw new IllegalStateException(failure);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private java.util.Optional<Long> readStoredPos() {
+        try {
+            Map<String, Object> entry = ChangeEventJson.parseObject(Files.readAllBytes(dir.resolve("orders.json")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> position = (Map<String, Object>) entry.get("position");
+            return java.util.Optional.of(((Number) position.get("pos")).longValue());
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -6,25 +6,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs {@link CrashTestRoute} in a child JVM and kills it with {@code kill -9} after a random number of
- * processed rows, again and again, while {@code writer} inserts rows with keys 1..rows; then lets a last run
- * catch up. The result counts how often each key arrived.
+ * Runs {@link CrashTestRoute} in a child JVM and kills it with {@code kill -9} once it has delivered a random number
+ * of rows in that run (so every kill lands while the child streams), again and again, while {@code writer} inserts
+ * rows with keys 1..rows; then lets a last run catch up. The result holds every run's deliveries in order, with their
+ * payloads, so each killed run's replay can be checked on its own.
  */
 public final class CrashLoop {
 
-    /** How often each key arrived, over all runs. */
-    public record Result(Map<Integer, Integer> counts, int rows, int kills) {
+    /** One delivered row: its key and its payload (the row's values as JSON). */
+    public record Delivery(int key, String payload) {
+    }
+
+    /** Every run's deliveries, in the order the route processed them. */
+    public record Result(List<List<Delivery>> runs, int rows, int kills) {
+
+        public Map<Integer, Integer> counts() {
+            Map<Integer, Integer> counts = new HashMap<>();
+            runs.forEach(run -> run.forEach(d -> counts.merge(d.key(), 1, Integer::sum)));
+            return counts;
+        }
 
         public List<Integer> missing() {
+            Map<Integer, Integer> counts = counts();
             List<Integer> missing = new ArrayList<>();
             for (int id = 1; id <= rows; id++) {
                 if (!counts.containsKey(id)) {
@@ -35,35 +49,96 @@ public final class CrashLoop {
         }
 
         public long duplicates() {
-            return counts.values().stream().mapToLong(c -> c - 1).sum();
+            return counts().values().stream().mapToLong(c -> c - 1).sum();
+        }
+
+        /** How many rows the run after each killed run delivered again. */
+        public List<Integer> replayedPerKill() {
+            List<Integer> replayed = new ArrayList<>();
+            Set<Integer> seen = new HashSet<>();
+            for (int r = 0; r < runs.size(); r++) {
+                if (r > 0) {
+                    int again = 0;
+                    while (again < runs.get(r).size() && seen.contains(runs.get(r).get(again).key())) {
+                        again++;
+                    }
+                    replayed.add(again);
+                }
+                runs.get(r).forEach(d -> seen.add(d.key()));
+            }
+            return replayed;
+        }
+
+        /**
+         * What breaks "a kill -9 repeats only the rows processed after the last stored position, at most
+         * {@code bound} of them": per killed run, the next run must start with exactly the last rows delivered
+         * before the kill (same keys, same payloads, same order), at most {@code bound}, and deliver nothing twice
+         * after them. Empty when the rule holds.
+         */
+        public List<String> replayViolations(int bound) {
+            List<String> violations = new ArrayList<>();
+            List<Delivery> before = new ArrayList<>();
+            Set<Integer> seen = new HashSet<>();
+            for (int r = 0; r < runs.size(); r++) {
+                List<Delivery> run = runs.get(r);
+                if (r < kills && run.isEmpty()) {
+                    violations.add("run " + r + " was killed before it delivered anything");
+                }
+                if (r > 0) {
+                    int again = replayedPerKill().get(r - 1);
+                    if (again > bound) {
+                        violations.add("run " + r + " delivered " + again + " rows again, more than " + bound);
+                    }
+                    List<Delivery> tail = before.subList(Math.max(0, before.size() - again), before.size());
+                    if (!run.subList(0, again).equals(tail)) {
+                        violations.add("run " + r + " replayed " + run.subList(0, Math.min(again, 5))
+                                       + "... instead of the last " + again + " rows before the kill "
+                                       + tail.subList(0, Math.min(again, 5)) + "...");
+                    }
+                    for (Delivery d : run.subList(again, run.size())) {
+                        if (seen.contains(d.key())) {
+                            violations.add("run " + r + " delivered key " + d.key() + " again after its replay");
+                            break;
+                        }
+                    }
+                }
+                run.forEach(d -> seen.add(d.key()));
+                before.addAll(run);
+            }
+            return violations;
         }
     }
 
     private final Path dir;
     private final String uri;
     private final String keyField;
-    private final int batchSize;
+    private final int maxUnstored;
     private final String zooKeeper;
 
-    public CrashLoop(Path dir, String uri, String keyField, int batchSize, String zooKeeperOrNull) {
+    /**
+     * @param maxUnstored     the strategy's bound (default writer otherwise): what a kill may replay at most, + 1
+     * @param zooKeeperOrNull positions in ZooKeeper at this connect string, else in files under {@code dir}
+     */
+    public CrashLoop(Path dir, String uri, String keyField, int maxUnstored, String zooKeeperOrNull) {
         this.dir = dir;
         this.uri = uri;
         this.keyField = keyField;
-        this.batchSize = batchSize;
+        this.maxUnstored = maxUnstored;
         this.zooKeeper = zooKeeperOrNull;
     }
 
     public Result run(int rows, int kills, Runnable writer) throws Exception {
         Random random = new Random(42);
-        Path out = dir.resolve("keys.txt");
+        Path out = dir.resolve("deliveries.txt");
         Files.createFile(out);
         CompletableFuture<Void> writing = CompletableFuture.runAsync(writer);
         for (int kill = 0; kill < kills; kill++) {
             Process route = start(out, kill);
-            long killAt = lines(out) + 500 + random.nextInt(4000);
+            int run = kill;
+            // the kill lands while this run streams: after it delivered this many rows of its own
+            int killAfter = 300 + random.nextInt(3000);
             try {
-                await().atMost(Duration.ofSeconds(90))
-                        .until(() -> lines(out) >= killAt || writing.isDone() && counts(out).size() >= rows);
+                await().atMost(Duration.ofSeconds(120)).until(() -> delivered(out, run) >= killAfter);
             } catch (RuntimeException e) {
                 // the child's log says why it stopped making progress
                 System.out.println(Files.readString(dir.resolve("route-" + kill + ".log")));
@@ -75,18 +150,22 @@ public final class CrashLoop {
         writing.get(180, TimeUnit.SECONDS);
         Process last = start(out, kills);
         try {
-            await().atMost(Duration.ofSeconds(180)).until(() -> counts(out).size() >= rows);
+            await().atMost(Duration.ofSeconds(180)).until(() -> read(out, kills + 1).stream()
+                    .flatMap(List::stream).map(Delivery::key).distinct().count() >= rows);
         } finally {
             last.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        return new Result(counts(out), rows, kills);
+        Result result = new Result(read(out, kills + 1), rows, kills);
+        System.out.printf("crash loop %s: %d rows, %d kills, rows delivered again per kill %s (maxUnstored %d)%n",
+                uri.substring(0, uri.indexOf(':')), rows, kills, result.replayedPerKill(), maxUnstored);
+        return result;
     }
 
     private Process start(Path out, int run) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 CrashTestRoute.class.getName(), uri, out.toString(), dir.resolve("offsets").toString(),
-                String.valueOf(batchSize), keyField));
+                String.valueOf(maxUnstored), keyField, String.valueOf(run)));
         if (zooKeeper != null) {
             command.add(zooKeeper);
         }
@@ -94,19 +173,25 @@ public final class CrashLoop {
                 .redirectOutput(dir.resolve("route-" + run + ".log").toFile()).start();
     }
 
-    private static long lines(Path out) throws IOException {
+    private static long delivered(Path out, int run) throws IOException {
+        String prefix = run + "\t";
         try (var lines = Files.lines(out)) {
-            return lines.count();
+            return lines.filter(l -> l.startsWith(prefix)).count();
         }
     }
 
-    private static Map<Integer, Integer> counts(Path out) throws IOException {
-        Map<Integer, Integer> counts = new HashMap<>();
+    /** Lines "run TAB key TAB payload"; a line torn by the kill (no payload end) is not a delivery. */
+    private static List<List<Delivery>> read(Path out, int runs) throws IOException {
+        List<List<Delivery>> result = new ArrayList<>();
+        for (int r = 0; r < runs; r++) {
+            result.add(new ArrayList<>());
+        }
         for (String line : Files.readAllLines(out)) {
-            if (!line.isBlank()) {
-                counts.merge(Integer.parseInt(line.trim()), 1, Integer::sum);
+            String[] parts = line.split("\t", 3);
+            if (parts.length == 3 && parts[2].endsWith("}")) {
+                result.get(Integer.parseInt(parts[0])).add(new Delivery(Integer.parseInt(parts[1]), parts[2]));
             }
         }
-        return counts;
+        return result;
     }
 }

@@ -5,9 +5,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.json.ChangeEventJson;
 import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.FileResumeStrategy;
 import io.cameldblog.core.resume.ZooKeeperResumeStrategy;
@@ -15,11 +18,12 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /**
- * The route {@link CrashLoop} runs in a child JVM and kills with {@code kill -9}: the key field of every captured
- * row is appended to a file; positions are stored every {@code batchSize} processed rows.
+ * The route {@link CrashLoop} runs in a child JVM and kills with {@code kill -9}: every captured row is appended to
+ * a file as "run TAB key TAB row values as JSON" (one write per row); positions are stored by the strategy's default
+ * writer with the given {@code maxUnstored}.
  * <p>
- * Arguments: uri outFile offsetsDir batchSize keyField [zooKeeperConnectString]: positions in ZooKeeper when the
- * last is given, else in files.
+ * Arguments: uri outFile offsetsDir maxUnstored keyField run [zooKeeperConnectString]: positions in ZooKeeper when
+ * the last is given, else in files.
  */
 public final class CrashTestRoute {
 
@@ -30,17 +34,20 @@ public final class CrashTestRoute {
         String uri = args[0];
         FileChannel out = FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-        BatchingResumeStrategy positions = args.length > 5 ? new ZooKeeperResumeStrategy(args[5])
+        BatchingResumeStrategy positions = args.length > 6 ? new ZooKeeperResumeStrategy(args[6])
                 : new FileResumeStrategy(Path.of(args[2]));
-        positions.setBatchSize(Integer.parseInt(args[3]));
+        positions.setMaxUnstored(Integer.parseInt(args[3]));
         String keyField = args[4];
+        String run = args[5];
         DefaultCamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri).resumable(positions).process(e -> {
-                    Object id = e.getMessage().getBody(ChangeEvent.class).after().get(keyField);
-                    out.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    Map<String, Object> after = e.getMessage().getBody(ChangeEvent.class).after();
+                    String line = run + "\t" + after.get(keyField) + "\t" + ChangeEventJson.write(new TreeMap<>(after))
+                                  + "\n";
+                    out.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
                 });
             }
         });
