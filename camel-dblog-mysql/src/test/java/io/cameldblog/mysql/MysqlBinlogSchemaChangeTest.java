@@ -9,16 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameldblog.core.consumer.DbLogConsumer;
+import io.cameldblog.core.testing.CapturedLog;
 import io.cameldblog.sandbox.SandboxMariaDb;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +87,7 @@ class MysqlBinlogSchemaChangeTest {
     @Test
     void theMetadataWarningIsLoggedOnceThoughEveryReconnectChecksTheServer() throws Exception {
         db.execute("CREATE TABLE shop.pings (id INT PRIMARY KEY)");
-        try (LogCapture log = new LogCapture();
+        try (CapturedLog log = CapturedLog.everything();
              CapturingRoute route = new CapturingRoute(MysqlBinlogStreamTest.uri("pings",
                      "includeTables=shop\\.pings&reconnectDelay=100", db)).start()) {
             db.execute("INSERT INTO shop.pings VALUES (1)");
@@ -121,38 +115,6 @@ class MysqlBinlogSchemaChangeTest {
             for (long id : ids) {
                 s.execute("KILL CONNECTION " + id);
             }
-        }
-    }
-
-    /** Every formatted log message while open, at WARN and below, as an operator reads the log. */
-    private static final class LogCapture implements AutoCloseable {
-
-        private final List<String> messages = new CopyOnWriteArrayList<>();
-        private final AbstractAppender appender = new AbstractAppender("capture", null, null, true,
-                Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                messages.add(event.getMessage().getFormattedMessage());
-            }
-        };
-
-        LogCapture() {
-            appender.start();
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().addAppender(appender, Level.INFO, null);
-            context.updateLoggers();
-        }
-
-        List<String> messages() {
-            return messages;
-        }
-
-        @Override
-        public void close() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().removeAppender("capture");
-            context.updateLoggers();
-            appender.stop();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.resume.FileResumeStrategy;
 import io.cameldblog.core.testing.ResumableRun;
 import io.cameldblog.sandbox.SandboxMariaDb;
@@ -65,7 +66,7 @@ class MysqlBinlogServerLifecycleTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> first.processed.size() == 1);
         }
         String oldest = purgeAllButTheNewestFile();
-        String failure = startFailure(uri, new FileResumeStrategy(offsets));
+        String failure = RouteStart.failure(uri, new FileResumeStrategy(offsets));
         assertThat(failure).contains("no longer has binlog file mysql-bin.", "(it has " + oldest, "Fix:");
     }
 
@@ -109,7 +110,7 @@ class MysqlBinlogServerLifecycleTest {
     @Test
     void aServerWithoutABinaryLogIsRefusedWithTheSetting() {
         try (SandboxMariaDb noLog = SandboxMariaDb.start(List.of("--skip-log-bin"))) {
-            String failure = startFailure(MysqlBinlogStreamTest.uri("nolog", "", noLog), null);
+            String failure = RouteStart.failure(MysqlBinlogStreamTest.uri("nolog", "", noLog), null);
             assertThat(failure).contains("log_bin", "Fix:", "--log-bin");
         }
     }
@@ -177,29 +178,6 @@ class MysqlBinlogServerLifecycleTest {
         Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
         return results.stream().filter(r -> r.getCheck().getId().contains("capture")).findFirst()
                 .orElseThrow(() -> new AssertionError("no consumer health check among " + results));
-    }
-
-    private static String startFailure(String uri, FileResumeStrategy positions) {
-        CamelContext context = new DefaultCamelContext();
-        try {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    if (positions != null) {
-                        from(uri).resumable(positions).to("log:received?level=DEBUG");
-                    } else {
-                        from(uri).to("log:received?level=DEBUG");
-                    }
-                }
-            });
-            context.start();
-        } catch (Exception e) {
-            DbLogConfigurationException config = ObjectHelper.getException(DbLogConfigurationException.class, e);
-            return config != null ? config.getMessage() : String.valueOf(e);
-        } finally {
-            context.stop();
-        }
-        return fail("the route started from " + uri);
     }
 
     /** A TCP proxy to the server whose open connections can be made silent without closing them. */

@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.testing.TestCertificates;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
@@ -80,7 +81,7 @@ class MysqlBinlogTlsTest {
 
     @Test
     void aHostNameTheCertificateDoesNotNameIsRefused() {
-        assertThat(startFailure(uri("tls_host", "127.0.0.1", "sslMode=verify_identity&trustStore=" + certs.ca())))
+        assertThat(RouteStart.failure(uri("tls_host", "127.0.0.1", "sslMode=verify_identity&trustStore=" + certs.ca())))
                 .contains("TLS to the", "127.0.0.1", "Fix:").doesNotContain(PASSWORD);
     }
 
@@ -124,7 +125,7 @@ class MysqlBinlogTlsTest {
 
     @Test
     void aTypoInSslModeFailsTheStart() {
-        assertThat(startFailure(uri("tls_typo", "localhost", "sslMode=verify-identityy")))
+        assertThat(RouteStart.failure(uri("tls_typo", "localhost", "sslMode=verify-identityy")))
                 .contains("sslMode=verify-identityy", "verify_identity");
     }
 
@@ -146,24 +147,5 @@ class MysqlBinlogTlsTest {
         } finally {
             context.stop();
         }
-    }
-
-    private static String startFailure(String uri) {
-        CamelContext context = new DefaultCamelContext();
-        try {
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri).to("log:received?level=DEBUG");
-                }
-            });
-            context.start();
-        } catch (Exception e) {
-            DbLogConfigurationException config = ObjectHelper.getException(DbLogConfigurationException.class, e);
-            return config != null ? config.getMessage() : String.valueOf(e);
-        } finally {
-            context.stop();
-        }
-        return fail("the route started from " + uri);
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.testing.TestCertificates;
 import io.cameldblog.sandbox.SandboxPostgres;
 import org.apache.camel.CamelContext;
@@ -80,7 +81,7 @@ class PgWalTlsTest {
 
     @Test
     void aHostNameTheCertificateDoesNotNameIsRefused() {
-        String failure = startFailure(uri("tls_host", "127.0.0.1", "sslMode=verify-full&sslRootCert=" + certs.ca()));
+        String failure = RouteStart.failure(uri("tls_host", "127.0.0.1", "sslMode=verify-full&sslRootCert=" + certs.ca()));
         assertThat(failure).contains("TLS to the PostgreSQL server at 127.0.0.1", "Fix:", "host name")
                 .doesNotContain(pg.password() + "&");
     }
@@ -94,14 +95,14 @@ class PgWalTlsTest {
 
     @Test
     void aCertificateFromAnUnknownCaIsRefused() {
-        String failure = startFailure(uri("tls_ca_unknown", "localhost",
+        String failure = RouteStart.failure(uri("tls_ca_unknown", "localhost",
                 "sslMode=verify-full&sslRootCert=" + certs.otherCa()));
         assertThat(failure).contains("TLS to the PostgreSQL server at localhost", "sslRootCert", "Fix:");
     }
 
     @Test
     void aTypoInSslModeFailsTheStart() {
-        assertThat(startFailure(uri("tls_typo", "localhost", "sslMode=verify_fulll")))
+        assertThat(RouteStart.failure(uri("tls_typo", "localhost", "sslMode=verify_fulll")))
                 .contains("sslMode=verify_fulll", "verify-full");
     }
 
@@ -115,20 +116,5 @@ class PgWalTlsTest {
         });
         context.start();
         return context;
-    }
-
-    private static String startFailure(String uri) {
-        CamelContext context = null;
-        try {
-            context = start(uri, new CopyOnWriteArrayList<>());
-        } catch (Exception e) {
-            DbLogConfigurationException config = ObjectHelper.getException(DbLogConfigurationException.class, e);
-            return config != null ? config.getMessage() : String.valueOf(e);
-        } finally {
-            if (context != null) {
-                context.stop();
-            }
-        }
-        return fail("the route started from " + uri);
     }
 }

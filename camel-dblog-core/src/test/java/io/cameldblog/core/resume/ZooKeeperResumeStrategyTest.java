@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.json.ChangeEventJson;
 import io.cameldblog.core.testing.LaggingProxy;
-import io.cameldblog.core.testing.LogCapture;
+import io.cameldblog.core.testing.CapturedLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -66,7 +66,7 @@ class ZooKeeperResumeStrategyTest {
 
     @Test
     void whileZooKeeperIsDownPositionsWaitThenTheStreamIsHeldAndNothingIsSkipped() throws Exception {
-        try (TestingServer zk = new TestingServer(); LogCapture log = new LogCapture(BatchingResumeStrategy.class)) {
+        try (TestingServer zk = new TestingServer(); CapturedLog log = CapturedLog.everything()) {
             ZooKeeperResumeStrategy strategy = new ZooKeeperResumeStrategy(zk.getConnectString());
             strategy.setMaxUnstored(3);
             strategy.setRetryMillis(50);
@@ -103,10 +103,12 @@ class ZooKeeperResumeStrategyTest {
 
             // the hold is told once at WARN, naming the store, not once per position or retry
             String store = "ZooKeeper " + zk.getConnectString() + "/camel-dblog/offsets";
-            assertThat(log.at(Level.WARN)).filteredOn(l -> l.contains("holding the stream")).singleElement()
+            assertThat(log.messages(BatchingResumeStrategy.class, Level.WARN))
+                    .filteredOn(l -> l.contains("holding the stream")).singleElement()
                     .asString().contains("not stored in " + store);
-            assertThat(log.at(Level.WARN)).filteredOn(l -> l.contains("Cannot store positions")).hasSizeLessThan(2);
-            assertThat(log.at(Level.INFO)).anyMatch(l -> l.contains(store + " takes positions again"));
+            assertThat(log.messages(BatchingResumeStrategy.class, Level.WARN))
+                    .filteredOn(l -> l.contains("Cannot store positions")).hasSizeLessThan(2);
+            assertThat(log.messages(BatchingResumeStrategy.class, Level.INFO)).anyMatch(l -> l.contains(store + " takes positions again"));
 
             assertThat(storedPos(zk.getConnectString(), "orders")).isEqualTo(5);
         }
@@ -154,7 +156,7 @@ class ZooKeeperResumeStrategyTest {
     void aReaderThatStoppedNeverWritesItsWaitingPositionsOverTheNewReaders() throws Exception {
         try (TestingServer zk = new TestingServer();
              LaggingProxy formerLeaderLink = LaggingProxy.to(zk.getConnectString());
-             LogCapture log = new LogCapture(BatchingResumeStrategy.class)) {
+             CapturedLog log = CapturedLog.everything()) {
             ZooKeeperResumeStrategy formerLeader = new ZooKeeperResumeStrategy(formerLeaderLink.address());
             formerLeader.setRetryMillis(50);
             formerLeader.setSessionTimeoutMillis(60_000);
@@ -171,9 +173,9 @@ class ZooKeeperResumeStrategyTest {
             // the writer retries every 50 ms meanwhile; the outage is told once at WARN, naming the store
             String outage = "Cannot store positions in ZooKeeper " + formerLeaderLink.address();
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> log.at(Level.WARN).stream().anyMatch(l -> l.contains(outage)));
+                    .until(() -> log.messages(BatchingResumeStrategy.class, Level.WARN).stream().anyMatch(l -> l.contains(outage)));
             await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2))
-                    .until(() -> log.at(Level.WARN).stream().filter(l -> l.contains(outage)).count() == 1
+                    .until(() -> log.messages(BatchingResumeStrategy.class, Level.WARN).stream().filter(l -> l.contains(outage)).count() == 1
                                  && "f:20".equals(formerLeader.unstoredPositions().get("orders")));
             formerLeader.readerStopped("orders");
             assertThat(formerLeader.unstoredPositions()).isEmpty();

@@ -61,6 +61,12 @@ public final class CapturedLog extends AbstractAppender implements AutoCloseable
         return events().map(e -> e.getMessage().getFormattedMessage()).toList();
     }
 
+    /** The formatted messages {@code loggerOf}'s logger wrote at {@code level}, in order. */
+    public List<String> messages(Class<?> loggerOf, Level level) {
+        return events().filter(e -> e.getLoggerName().equals(loggerOf.getName()) && e.getLevel().equals(level))
+                .map(e -> e.getMessage().getFormattedMessage()).toList();
+    }
+
     public Stream<LogEvent> events() {
         return events.stream();
     }
