@@ -20,7 +20,8 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  * before any reader starts. Per reader: events/s of each part, time from JVM launch to the first event, peak
  * RSS.</li>
  * <li>Latency: a writer at 1 000 and 10 000 rows/s stamps each row before the statement that commits it; the
- * route measures stamp to exchange. p50/p99 for the camel-dblog and the Debezium route.</li>
+ * route measures stamp to exchange, after a warm-up at the same rate. p50/p99 for the camel-dblog and the
+ * Debezium route.</li>
  * </ul>
  * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]}. With
  * {@code --profile} the camel-dblog route JVMs record JFR ({@code settings=profile}) into
@@ -30,6 +31,8 @@ public final class ChangeStreamBenchmark {
 
     private static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
     private static final List<Integer> RATES = List.of(1_000, 10_000);
+    /** The reader's JIT warms up on rows at the target rate before the measured ones. */
+    private static final int WARM_UP_SECONDS = 3;
     private static final Path OUT = Path.of("camel-dblog-benchmarks", "target", "bench");
 
     private ChangeStreamBenchmark() {
@@ -128,6 +131,7 @@ public final class ChangeStreamBenchmark {
                         }
                         writer.probe();
                     }
+                    writer.warmUp(rate, WARM_UP_SECONDS);
                     SteadyWriter.Run written = writer.run(rate, latencySeconds);
                     writer.end();
                     Latency l = new Latency(reader, rate, written, child.awaitResult(120));

@@ -8,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Commit-to-exchange time of stamped rows. The writer stamps each row with the wall clock just before the
  * statement that commits it; a row stamped {@value #PROBE} is a probe (the reader says {@code LIVE} on the first),
- * {@value #END} ends the run.
+ * {@value #WARM_UP} warms the reader up without being measured, {@value #END} ends the run.
  */
 final class LatencyRecorder implements Contender.RowSink {
 
     static final long PROBE = 0;
     static final long END = -1;
+    static final long WARM_UP = -2;
 
     private final CountDownLatch done = new CountDownLatch(1);
     private long[] micros = new long[1 << 16];
@@ -32,7 +33,7 @@ final class LatencyRecorder implements Contender.RowSink {
                 System.out.println("LIVE");
                 System.out.flush();
             }
-        } else {
+        } else if (stampMicros != WARM_UP) {
             if (count == micros.length) {
                 micros = Arrays.copyOf(micros, count * 2);
             }

@@ -37,7 +37,16 @@ final class SteadyWriter implements AutoCloseable {
         insert(1, LatencyRecorder.END);
     }
 
+    /** Rows at the rate for {@code seconds}, stamped {@link LatencyRecorder#WARM_UP}: not measured. */
+    void warmUp(int rowsPerSecond, int seconds) throws SQLException {
+        run(rowsPerSecond, seconds, true);
+    }
+
     Run run(int rowsPerSecond, int seconds) throws SQLException {
+        return run(rowsPerSecond, seconds, false);
+    }
+
+    private Run run(int rowsPerSecond, int seconds, boolean warmUp) throws SQLException {
         long total = (long) rowsPerSecond * seconds;
         long written = 0;
         long transactions = 0;
@@ -49,7 +58,7 @@ final class SteadyWriter implements AutoCloseable {
                 LockSupport.parkNanos(50_000);
                 continue;
             }
-            insert(rows, Contender.nowMicros());
+            insert(rows, warmUp ? LatencyRecorder.WARM_UP : Contender.nowMicros());
             written += rows;
             transactions++;
         }
