@@ -1,5 +1,7 @@
 package io.cameldblog.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +26,7 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  * Debezium route.</li>
  * </ul>
  * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]}. With
- * {@code --profile} the camel-dblog route JVMs record JFR ({@code settings=profile}) into
+ * {@code --profile} only the camel-dblog route runs, recording JFR ({@code settings=profile}) into
  * {@code camel-dblog-benchmarks/target/bench/}.
  */
 public final class ChangeStreamBenchmark {
@@ -96,7 +98,8 @@ public final class ChangeStreamBenchmark {
         source.writeBacklog(rows, rows);
         System.out.printf("%s: backlog written in %.1f s%n", source.title(), (System.nanoTime() - t) / 1e9);
         List<Backlog> backlog = new ArrayList<>();
-        for (String reader : READERS) {
+        // a profile is of camel-dblog's route only (the resumable one mostly waits for ZooKeeper)
+        for (String reader : profile ? List.of("dblog") : READERS) {
             Map<String, String> args = source.backlogArgs(reader);
             args.put("mode", "backlog");
             args.put("batchRows", String.valueOf(rows));
@@ -144,13 +147,29 @@ public final class ChangeStreamBenchmark {
         report.append(latencyTable(source.title(), latencies));
     }
 
-    private static List<String> jvmOptions(String label, String reader, boolean profile) {
+    private static List<String> jvmOptions(String label, String reader, boolean profile) throws IOException {
         List<String> options = new ArrayList<>(List.of("-Xmx1g"));
         if (profile && reader.startsWith("dblog")) {
-            options.add("-XX:StartFlightRecording=settings=profile,filename="
+            options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
                         + OUT.resolve(label + ".jfr").toAbsolutePath());
         }
         return options;
+    }
+
+    /**
+     * The JDK's {@code profile} settings with Java samples every millisecond instead of every 10: on a shared
+     * 2-core machine the streaming thread runs a fraction of the time, and 10 ms leaves too few samples.
+     */
+    private static Path profileSettings() throws IOException {
+        String jfc = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String dense = jfc.replaceFirst("(control=\"method-sampling-java-interval\">)10 ms<", "$11 ms<");
+        if (dense.equals(jfc)) {
+            throw new IllegalStateException("This JDK's profile.jfc has no 10 ms Java sampling interval to tighten");
+        }
+        Path settings = OUT.resolve("profile-1ms.jfc").toAbsolutePath();
+        Files.createDirectories(OUT);
+        Files.writeString(settings, dense);
+        return settings;
     }
 
     private static String backlogTable(String title, int rows, List<Backlog> results) {

@@ -72,7 +72,7 @@ final class MysqlBench implements BenchSource {
 
     @Override
     public Map<String, String> backlogArgs(String reader) {
-        Map<String, String> args = connection(reader, "orders", "orders" + reader.replace("-", ""));
+        Map<String, String> args = connection(reader, "orders", "mysqlorders" + reader.replace("-", ""));
         args.put("binlogFile", firstBinlogFile);
         args.put("start", "earliest");
         return args;
@@ -80,7 +80,7 @@ final class MysqlBench implements BenchSource {
 
     @Override
     public Map<String, String> latencyArgs(String reader, String run) {
-        Map<String, String> args = connection(reader, "lat", run.replace("-", ""));
+        Map<String, String> args = connection(reader, "lat", "mysqllat" + run.replace("-", ""));
         args.put("start", "latest");
         return args;
     }

@@ -60,7 +60,7 @@ final class PgBench implements BenchSource {
 
     @Override
     public Map<String, String> backlogArgs(String reader) {
-        return connection(reader, "orders", slot(reader), "bench_pub", "orders" + reader.replace("-", ""));
+        return connection(reader, "orders", slot(reader), "bench_pub", "pgorders" + reader.replace("-", ""));
     }
 
     @Override
@@ -69,7 +69,7 @@ final class PgBench implements BenchSource {
         try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
             s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
         }
-        return connection(reader, "lat", slot, "lat_pub", run.replace("-", ""));
+        return connection(reader, "lat", slot, "lat_pub", "pglat" + run.replace("-", ""));
     }
 
     private Map<String, String> connection(String reader, String table, String slot, String publication,
