@@ -35,6 +35,7 @@ import org.postgresql.replication.PGReplicationStream;
  * {@code debezium} (the camel-debezium route, offsets in memory). Sources ({@code source=}): {@code mysql},
  * {@code pg}. Modes ({@code mode=}): {@code backlog} (count {@code rows} inserts of the backlog) and
  * {@code latency} (commit-to-exchange time of each stamped row until the end marker).
+ * A backlog reader reads one part of the backlog ({@code part=batch} or {@code single}) from where it starts.
  */
 public final class Contender {
 
@@ -49,7 +50,7 @@ public final class Contender {
         }
         RowSink sink = "latency".equals(p.get("mode"))
                 ? new LatencyRecorder()
-                : new ThroughputClock(Long.parseLong(p.get("batchRows")), Long.parseLong(p.get("rows")));
+                : new ThroughputClock(Long.parseLong(p.get("rows")));
         AutoCloseable reader = switch (p.get("reader")) {
             case "raw" -> "mysql".equals(p.get("source")) ? rawBinlog(p, sink) : rawPgStream(p, sink);
             case "dblog", "dblog-zk", "debezium" -> route(p, sink);
@@ -94,7 +95,7 @@ public final class Contender {
         BinaryLogClient client = new BinaryLogClient(p.get("host"), Integer.parseInt(p.get("port")), p.get("user"),
                 p.get("password"));
         client.setBinlogFilename(p.get("binlogFile"));
-        client.setBinlogPosition(4);
+        client.setBinlogPosition(Long.parseLong(p.get("binlogPos")));
         client.setServerId(4242);
         client.setKeepAlive(false);
         long[] tableId = {-1};

@@ -21,7 +21,7 @@ final class DebeziumUris {
             boolean fromFile = p.containsKey("binlogFile");
             if (fromFile) {
                 PresetOffsetStore.preset("[\"" + name + "\",{\"server\":\"" + name + "\"}]",
-                        "{\"file\":\"" + p.get("binlogFile") + "\",\"pos\":4}");
+                        "{\"file\":\"" + p.get("binlogFile") + "\",\"pos\":" + p.get("binlogPos") + "}");
             }
             return "debezium-mysql:" + name + "?databaseHostname=" + p.get("host") + "&databasePort=" + p.get("port")
                    + "&databaseUser=" + p.get("user") + "&databasePassword=" + p.get("password")

@@ -26,6 +26,8 @@ final class MysqlBench implements BenchSource {
             List.of("--innodb-flush-log-at-trx-commit=2", "--sync-binlog=0"));
     private final Path historyDir = Files.createTempDirectory("bench-dbz-history");
     private String firstBinlogFile;
+    private String singleFile;
+    private long singlePos;
 
     MysqlBench() throws Exception {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
@@ -66,15 +68,22 @@ final class MysqlBench implements BenchSource {
                 }
                 s.execute(sql.toString());
             }
+            try (ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                singleFile = rs.getString(1);
+                singlePos = rs.getLong(2);
+            }
             s.execute("CALL bench.single_rows(" + (batchRows + 1) + ", " + (batchRows + singleRows) + ")");
         }
     }
 
     @Override
-    public Map<String, String> backlogArgs(String reader) {
-        Map<String, String> args = connection(reader, "orders", "mysqlorders" + reader.replace("-", ""));
-        args.put("binlogFile", firstBinlogFile);
-        args.put("start", "earliest");
+    public Map<String, String> backlogArgs(String reader, String part) {
+        Map<String, String> args = connection(reader, "orders", "mysqlorders" + reader.replace("-", "") + part);
+        boolean batch = part.equals("batch");
+        args.put("binlogFile", batch ? firstBinlogFile : singleFile);
+        args.put("binlogPos", String.valueOf(batch ? 4 : singlePos));
+        args.put("start", batch ? "earliest" : singleFile + ":" + singlePos);
         return args;
     }
 

@@ -10,12 +10,13 @@ import io.cameldblog.sandbox.SandboxPostgres;
 
 /**
  * PostgreSQL (zonky embedded) with the backlog in table {@code orders} (publication {@code bench_pub}) and the
- * latency table {@code lat} (publication {@code lat_pub}). Every reader has its own slot, created before the data
- * it is to read.
+ * latency table {@code lat} (publication {@code lat_pub}). Every reader has its own slot per part, created before
+ * the data; the slots for the one-row part are advanced past the 1 000-row part once it is written.
  */
 final class PgBench implements BenchSource {
 
     static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
+    static final List<String> PARTS = List.of("batch", "single");
 
     private final SandboxPostgres pg = SandboxPostgres.start();
 
@@ -28,7 +29,10 @@ final class PgBench implements BenchSource {
             s.execute("CREATE PUBLICATION bench_pub FOR TABLE orders");
             s.execute("CREATE PUBLICATION lat_pub FOR TABLE lat");
             for (String reader : READERS) {
-                s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader) + "', 'pgoutput')");
+                for (String part : PARTS) {
+                    s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
+                              + "', 'pgoutput')");
+                }
             }
         }
     }
@@ -49,6 +53,10 @@ final class PgBench implements BenchSource {
                 s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
                           + " FROM generate_series(" + start + ", " + Math.min(batchRows, start + 999) + ") g");
             }
+            for (String reader : READERS) {
+                s.execute("SELECT pg_replication_slot_advance('" + slot(reader + "-single")
+                          + "', pg_current_wal_lsn())");
+            }
             // a DO block run outside a transaction may commit: one transaction per row, one round trip per block
             for (int start = batchRows + 1; start <= batchRows + singleRows; start += 10_000) {
                 int last = Math.min(batchRows + singleRows, start + 9_999);
@@ -59,8 +67,9 @@ final class PgBench implements BenchSource {
     }
 
     @Override
-    public Map<String, String> backlogArgs(String reader) {
-        return connection(reader, "orders", slot(reader), "bench_pub", "pgorders" + reader.replace("-", ""));
+    public Map<String, String> backlogArgs(String reader, String part) {
+        return connection(reader, "orders", slot(reader + "-" + part), "bench_pub",
+                "pgorders" + reader.replace("-", "") + part);
     }
 
     @Override

@@ -5,23 +5,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times a backlog of {@code batchRows} inserts in 1 000-row transactions followed by one-row transactions up to
- * {@code rows}: when the first event arrives (wall clock, to compare with the JVM's launch in another process), when
- * the batch part is through and when the last event arrives.
+ * Times {@code rows} inserts: when the first arrives (wall clock, to compare with the JVM's launch in another
+ * process) and when the last arrives. Events per second count from the first event, so start-up is not in them.
  */
 final class ThroughputClock implements Contender.RowSink {
 
-    private final long batchRows;
     private final long rows;
     private final CountDownLatch done = new CountDownLatch(1);
     private long count;
     private long firstEpochMillis;
     private long firstNanos;
-    private long batchEndNanos;
     private long endNanos;
 
-    ThroughputClock(long batchRows, long rows) {
-        this.batchRows = batchRows;
+    ThroughputClock(long rows) {
         this.rows = rows;
     }
 
@@ -31,9 +27,6 @@ final class ThroughputClock implements Contender.RowSink {
         if (n == 1) {
             firstEpochMillis = System.currentTimeMillis();
             firstNanos = System.nanoTime();
-        }
-        if (n == batchRows) {
-            batchEndNanos = System.nanoTime();
         }
         if (n == rows) {
             endNanos = System.nanoTime();
@@ -51,14 +44,12 @@ final class ThroughputClock implements Contender.RowSink {
         return done.await(seconds, TimeUnit.SECONDS);
     }
 
-    /** Events per second of each part; the batch part counts from the first event, so start-up is not in it. */
     @Override
     public Map<String, Object> result() {
         if (done.getCount() > 0) {
             return Map.of("events", count, "firstEpochMillis", firstEpochMillis);
         }
         return Map.of("events", count, "firstEpochMillis", firstEpochMillis,
-                "batchPerSecond", Math.round((batchRows - 1) * 1e9 / (batchEndNanos - firstNanos)),
-                "singlePerSecond", Math.round((rows - batchRows) * 1e9 / (endNanos - batchEndNanos)));
+                "perSecond", Math.round((rows - 1) * 1e9 / (endNanos - firstNanos)));
     }
 }
