@@ -33,7 +33,9 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  */
 public final class ChangeStreamBenchmark {
 
-    private static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
+    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
+    /** The backlog's 1 000-row transactions, then its one-row transactions. */
+    static final List<String> PARTS = List.of("batch", "single");
     /** Events per part the resumable route reads: at default settings it stores each position synchronously. */
     private static final int RESUMABLE_SAMPLE = 20_000;
     private static final List<Integer> RATES = List.of(1_000, 10_000);
@@ -122,7 +124,7 @@ public final class ChangeStreamBenchmark {
             int count = reader.equals("dblog-zk") ? Math.min(rows, RESUMABLE_SAMPLE) : rows;
             Map<String, Map<String, String>> parts = new LinkedHashMap<>();
             long startToFirst = -1;
-            for (String part : List.of("batch", "single")) {
+            for (String part : PARTS) {
                 Map<String, String> args = source.backlogArgs(reader, part);
                 args.put("mode", "backlog");
                 args.put("rows", String.valueOf(count));

@@ -54,7 +54,7 @@ final class MysqlBench implements BenchSource {
 
     @Override
     public String title() {
-        return "MariaDB " + "11.4 binlog";
+        return "MariaDB 11.4 binlog";
     }
 
     @Override

@@ -15,9 +15,6 @@ import io.cameldblog.sandbox.SandboxPostgres;
  */
 final class PgBench implements BenchSource {
 
-    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
-    static final List<String> PARTS = List.of("batch", "single");
-
     private final SandboxPostgres pg = SandboxPostgres.start();
 
     PgBench() throws Exception {
@@ -28,8 +25,8 @@ final class PgBench implements BenchSource {
             s.execute("CREATE TABLE lat (id bigint PRIMARY KEY, stamp_us bigint)");
             s.execute("CREATE PUBLICATION bench_pub FOR TABLE orders");
             s.execute("CREATE PUBLICATION lat_pub FOR TABLE lat");
-            for (String reader : READERS) {
-                for (String part : PARTS) {
+            for (String reader : ChangeStreamBenchmark.READERS) {
+                for (String part : ChangeStreamBenchmark.PARTS) {
                     s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
                               + "', 'pgoutput')");
                 }
@@ -53,7 +50,7 @@ final class PgBench implements BenchSource {
                 s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
                           + " FROM generate_series(" + start + ", " + Math.min(batchRows, start + 999) + ") g");
             }
-            for (String reader : READERS) {
+            for (String reader : ChangeStreamBenchmark.READERS) {
                 s.execute("SELECT pg_replication_slot_advance('" + slot(reader + "-single")
                           + "', pg_current_wal_lsn())");
             }
