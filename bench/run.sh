@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Throughput and heap of camel-dblog's change streams next to the raw client libraries, in one run.
-# Usage: bench/run.sh [rows]   (default 200000). Not part of the tests.
+# camel-dblog side by side with the raw client libraries and camel-debezium, in one run, each reader in its own JVM.
+# Usage: bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]
+#   rows            backlog size: rows in 1000-row transactions, then as many one-row transactions (default 100000)
+#   latencySeconds  how long the steady writer runs per rate (1000 and 10000 rows/s; default 10)
+#   --profile       JFR recordings of the camel-dblog route JVMs in camel-dblog-benchmarks/target/bench/
+# Readers' logs: camel-dblog-benchmarks/target/bench/*.log. Not part of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -ntp -q -pl camel-dblog-benchmarks -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/bench.classpath
 CP="camel-dblog-benchmarks/target/classes:$(cat camel-dblog-benchmarks/target/bench.classpath)"
-exec java -Xmx1g -cp "$CP" io.cameldblog.bench.ChangeStreamBenchmark "$@"
+exec java -Xmx512m -cp "$CP" io.cameldblog.bench.ChangeStreamBenchmark "$@"

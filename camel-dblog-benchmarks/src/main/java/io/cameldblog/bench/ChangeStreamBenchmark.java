@@ -1,234 +1,248 @@
 package io.cameldblog.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.Statement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import com.github.shyiko.mysql.binlog.BinaryLogClient;
-import com.github.shyiko.mysql.binlog.event.EventType;
-import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import io.cameldblog.sandbox.SandboxMariaDb;
-import io.cameldblog.sandbox.SandboxPostgres;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.PGReplicationStream;
+import io.cameldblog.sandbox.SandboxZooKeeper;
 
 /**
- * Reads the same change log several ways in one run and reports rows per second and their ratios: the raw client
- * library (what a hand-written reader gets, values undecoded) against camel-dblog's route (exact values, a Camel
- * exchange per row, headers), with and without JSON conversion. Also the heap in use while streaming.
- * <p>
- * {@code bench/run.sh [rows]}; default 200 000 rows in transactions of 1 000.
+ * Side by side in one run, per source (MariaDB binlog, PostgreSQL pgoutput), each reader in its own JVM
+ * ({@link Contender}): the raw client library, the camel-dblog route, the same route resumable with ZooKeeper at
+ * its default settings, and the camel-debezium route.
+ * <ul>
+ * <li>Backlog: {@code rows} inserts in 1 000-row transactions, then {@code rows} one-row transactions, written
+ * before any reader starts. Each part is read by a new JVM per reader, from where the part starts. Per reader:
+ * events/s of each part, time from JVM launch to the first event, peak RSS. The resumable route reads the first
+ * {@value #RESUMABLE_SAMPLE} rows of each part only: at default settings it is slow.</li>
+ * <li>Latency: a writer at 1 000 and 10 000 rows/s stamps each row before the statement that commits it; the
+ * route measures stamp to exchange, after a warm-up at the same rate. p50/p99 for the camel-dblog and the
+ * Debezium route.</li>
+ * </ul>
+ * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]}. With
+ * {@code --profile} only the camel-dblog route runs, recording JFR ({@code settings=profile}) into
+ * {@code camel-dblog-benchmarks/target/bench/}.
  */
 public final class ChangeStreamBenchmark {
 
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
+    /** The backlog's 1 000-row transactions, then its one-row transactions. */
+    static final List<String> PARTS = List.of("batch", "single");
+    /** Events per part the resumable route reads: at default settings it stores each position synchronously. */
+    private static final int RESUMABLE_SAMPLE = 20_000;
+    private static final List<Integer> RATES = List.of(1_000, 10_000);
+    /** The reader's JIT warms up on rows at the target rate before the measured ones. */
+    private static final int WARM_UP_SECONDS = 3;
+    private static final Path OUT = Path.of("camel-dblog-benchmarks", "target", "bench");
 
     private ChangeStreamBenchmark() {
     }
 
-    record Measure(String name, long rows, long nanos, long peakHeapBytes) {
-        double rowsPerSecond() {
-            return rows * 1e9 / nanos;
+    /** One reader's two parts, each read by its own JVM; start to first event of the first part's JVM. */
+    record Backlog(String reader, int rows, Map<String, String> batch, Map<String, String> single,
+                   long startToFirstMillis) {
+        boolean complete() {
+            return "true".equals(batch.get("complete")) && "true".equals(single.get("complete"));
+        }
+
+        long batchPerSecond() {
+            return Long.parseLong(batch.get("perSecond"));
+        }
+
+        long singlePerSecond() {
+            return Long.parseLong(single.get("perSecond"));
+        }
+
+        long peakRssKb() {
+            return Math.max(Long.parseLong(batch.get("rssKb")), Long.parseLong(single.get("rssKb")));
+        }
+    }
+
+    record Latency(String reader, int rate, SteadyWriter.Run writer, Map<String, String> result) {
+        double millis(String key) {
+            return Long.parseLong(result.getOrDefault(key, "-1")) / 1000.0;
         }
     }
 
     public static void main(String[] args) throws Exception {
-        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        System.out.printf("camel-dblog benchmark: %d rows in transactions of 1000, %d cores, max heap %d MB%n%n",
-                rows, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        try (SandboxMariaDb db = SandboxMariaDb.start()) {
-            mysqlRows(db, rows);
-            Measure raw = rawBinlogClient(db, rows);
-            Measure route = mysqlRoute(db, rows, false);
-            Measure json = mysqlRoute(db, rows, true);
-            report("MySQL/MariaDB binlog", raw, route, json);
+        List<String> plain = new ArrayList<>();
+        boolean profile = false;
+        boolean latency = true;
+        String only = null;
+        for (String arg : args) {
+            if (arg.equals("--profile")) {
+                profile = true;
+            } else if (arg.equals("--no-latency")) {
+                latency = false;
+            } else if (arg.startsWith("--only=")) {
+                only = arg.substring("--only=".length());
+            } else {
+                plain.add(arg);
+            }
         }
-        try (SandboxPostgres pg = SandboxPostgres.start()) {
-            pgRows(pg, rows);
-            Measure raw = rawPgStream(pg, rows);
-            Measure route = pgRoute(pg, rows, false);
-            Measure json = pgRoute(pg, rows, true);
-            report("PostgreSQL pgoutput", raw, route, json);
-        }
-    }
-
-    private static void report(String source, Measure raw, Measure... others) {
-        System.out.printf("%s%n", source);
-        System.out.printf(Locale.ROOT, "  %-44s %10.0f rows/s  1.00x  peak heap %4d MB%n", raw.name(),
-                raw.rowsPerSecond(), raw.peakHeapBytes() >> 20);
-        for (Measure m : others) {
-            System.out.printf(Locale.ROOT, "  %-44s %10.0f rows/s  %.2fx  peak heap %4d MB%n", m.name(),
-                    m.rowsPerSecond(), m.rowsPerSecond() / raw.rowsPerSecond(), m.peakHeapBytes() >> 20);
+        int rows = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 100_000;
+        int latencySeconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 10;
+        System.out.printf("camel-dblog benchmark %s: backlog %d rows in 1000-row transactions + %d one-row"
+                          + " transactions; latency %d s per rate; %d cores; one JVM per reader (-Xmx1g)%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, rows, latencySeconds,
+                Runtime.getRuntime().availableProcessors());
+        StringBuilder report = new StringBuilder();
+        try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
+            if (only == null || only.equals("mysql")) {
+                try (MysqlBench mysql = new MysqlBench()) {
+                    run(mysql, "mysql", rows, latencySeconds, latency, profile, zooKeeper, report);
+                }
+            }
+            if (only == null || only.equals("pg")) {
+                try (PgBench pg = new PgBench()) {
+                    run(pg, "pg", rows, latencySeconds, latency, profile, zooKeeper, report);
+                }
+            }
         }
         System.out.println();
+        System.out.println(report);
+        System.exit(0);
     }
 
-    // ---- MySQL / MariaDB
-
-    private static void mysqlRows(SandboxMariaDb db, int rows) throws Exception {
-        db.execute("CREATE DATABASE bench", "CREATE TABLE bench.orders (id INT PRIMARY KEY, customer INT,"
-                                            + " sku VARCHAR(20), total DECIMAL(10,2), created DATETIME(6))");
-        try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            for (int start = 1; start <= rows; start += 1000) {
-                StringBuilder sql = new StringBuilder("INSERT INTO bench.orders VALUES ");
-                for (int id = start; id < start + 1000 && id <= rows; id++) {
-                    sql.append(id == start ? "" : ",").append('(').append(id).append(',').append(id % 97)
-                            .append(",'SKU-").append(id).append("',").append(id % 1000).append(".25, NOW(6))");
+    private static void run(BenchSource source, String key, int rows, int latencySeconds, boolean latency,
+                            boolean profile, SandboxZooKeeper zooKeeper, StringBuilder report) throws Exception {
+        long t = System.nanoTime();
+        source.writeBacklog(rows, rows);
+        System.out.printf("%s: backlog written in %.1f s%n", source.title(), (System.nanoTime() - t) / 1e9);
+        List<Backlog> backlog = new ArrayList<>();
+        // a profile is of camel-dblog's route only (the resumable one mostly waits for ZooKeeper)
+        for (String reader : profile ? List.of("dblog") : READERS) {
+            // the resumable route at defaults is slow (a ZooKeeper write per event): a sample of each part
+            int count = reader.equals("dblog-zk") ? Math.min(rows, RESUMABLE_SAMPLE) : rows;
+            Map<String, Map<String, String>> parts = new LinkedHashMap<>();
+            long startToFirst = -1;
+            for (String part : PARTS) {
+                Map<String, String> args = source.backlogArgs(reader, part);
+                args.put("mode", "backlog");
+                args.put("rows", String.valueOf(count));
+                args.put("zookeeper", zooKeeper.connectString());
+                String label = key + "-" + part + "-" + reader;
+                ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, profile), OUT);
+                Map<String, String> result = child.awaitResult(600);
+                parts.put(part, result);
+                if (part.equals("batch") && "true".equals(result.get("complete"))) {
+                    startToFirst = Long.parseLong(result.get("firstEpochMillis")) - child.launchEpochMillis();
                 }
-                s.execute(sql.toString());
-                c.commit();
+                System.out.printf(Locale.ROOT, "  %-9s %-6s %s%n", reader, part, result);
             }
+            backlog.add(new Backlog(reader, count, parts.get("batch"), parts.get("single"), startToFirst));
         }
-    }
-
-    private static Measure rawBinlogClient(SandboxMariaDb db, int rows) throws Exception {
-        AtomicLong seen = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(1);
-        BinaryLogClient client = new BinaryLogClient(db.host(), db.port(), SandboxMariaDb.USER, SandboxMariaDb.PASSWORD);
-        client.setBinlogFilename("mysql-bin.000001");
-        client.setBinlogPosition(4);
-        client.setServerId(4242);
-        client.setKeepAlive(false);
-        client.registerEventListener(e -> {
-            if (EventType.isWrite(e.getHeader().getEventType()) && e.getData() instanceof WriteRowsEventData d
-                    && seen.addAndGet(d.getRows().size()) >= rows) {
-                done.countDown();
-            }
-        });
-        Sampler sampler = new Sampler();
-        long start = System.nanoTime();
-        client.connect(30_000);
-        done.await(10, TimeUnit.MINUTES);
-        long nanos = System.nanoTime() - start;
-        client.disconnect();
-        return new Measure("raw BinaryLogClient (default deserializers)", seen.get(), nanos, sampler.stop());
-    }
-
-    private static Measure mysqlRoute(SandboxMariaDb db, int rows, boolean json) throws Exception {
-        String uri = "mysqlbinlog:bench" + (json ? "json" : "") + "?host=" + db.host() + "&port=" + db.port()
-                     + "&username=" + SandboxMariaDb.USER + "&password=" + SandboxMariaDb.PASSWORD
-                     + "&includeTables=bench\\.orders&startPosition=earliest";
-        return route(json ? "mysqlbinlog: route, body to JSON" : "mysqlbinlog: route (exact values, exchange)",
-                uri, rows, json);
-    }
-
-    // ---- PostgreSQL
-
-    private static void pgRows(SandboxPostgres pg, int rows) throws Exception {
-        pg.createDatabase("bench");
-        try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (id int PRIMARY KEY, customer int, sku text, total numeric(10,2),"
-                      + " created timestamptz)");
-            s.execute("SELECT pg_create_logical_replication_slot('raw_slot', 'pgoutput')");
-            s.execute("SELECT pg_create_logical_replication_slot('route_slot', 'pgoutput')");
-            s.execute("SELECT pg_create_logical_replication_slot('json_slot', 'pgoutput')");
-            s.execute("CREATE PUBLICATION bench_pub FOR TABLE orders");
-            for (int start = 1; start <= rows; start += 1000) {
-                s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
-                          + " FROM generate_series(" + start + ", " + Math.min(rows, start + 999) + ") g");
-            }
+        report.append(backlogTable(source.title(), rows, backlog));
+        if (!latency) {
+            return;
         }
-    }
-
-    private static Measure rawPgStream(SandboxPostgres pg, int rows) throws Exception {
-        java.util.Properties props = new java.util.Properties();
-        PGProperty.USER.set(props, pg.user());
-        PGProperty.PASSWORD.set(props, pg.password());
-        PGProperty.REPLICATION.set(props, "database");
-        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        Sampler sampler = new Sampler();
-        long start = System.nanoTime();
-        long seen = 0;
-        try (Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl("bench"), props)) {
-            PGReplicationStream stream = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
-                    .logical().withSlotName("raw_slot").withSlotOption("proto_version", "1")
-                    .withSlotOption("publication_names", "bench_pub").start();
-            while (seen < rows) {
-                ByteBuffer msg = stream.read();
-                if (msg.get(msg.position()) == 'I') {
-                    seen++;
-                }
-            }
-            stream.close();
-        }
-        return new Measure("raw pgjdbc replication stream (bytes only)", seen, System.nanoTime() - start,
-                sampler.stop());
-    }
-
-    private static Measure pgRoute(SandboxPostgres pg, int rows, boolean json) throws Exception {
-        String slot = json ? "json_slot" : "route_slot";
-        String uri = "pgwal:bench" + (json ? "json" : "") + "?host=" + pg.host() + "&port=" + pg.port()
-                     + "&database=bench&username=" + pg.user() + "&password=" + pg.password() + "&slot=" + slot
-                     + "&publication=bench_pub&createPublication=false&startPosition=earliest";
-        return route(json ? "pgwal: route, body to JSON" : "pgwal: route (typed values, exchange)", uri, rows, json);
-    }
-
-    // ---- shared
-
-    private static Measure route(String name, String uri, int rows, boolean json) throws Exception {
-        AtomicLong seen = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(1);
-        DefaultCamelContext context = new DefaultCamelContext();
-        context.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                var route = from(uri);
-                if (json) {
-                    route.convertBodyTo(String.class);
-                }
-                route.process(e -> {
-                    if (seen.incrementAndGet() >= rows) {
-                        done.countDown();
+        List<Latency> latencies = new ArrayList<>();
+        try (SteadyWriter writer = new SteadyWriter(source.latencyConnection(), source.latencyTable(), 1)) {
+            for (int rate : RATES) {
+                for (String reader : List.of("dblog", "debezium")) {
+                    String run = reader + "-" + rate;
+                    Map<String, String> args = source.latencyArgs(reader, run);
+                    args.put("mode", "latency");
+                    String label = key + "-latency-" + run;
+                    ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, false), OUT);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                    while (!child.awaitLive(200)) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(label + " read no probe row within 120 s");
+                        }
+                        writer.probe();
                     }
-                });
+                    writer.warmUp(rate, WARM_UP_SECONDS);
+                    SteadyWriter.Run written = writer.run(rate, latencySeconds);
+                    writer.end();
+                    Latency l = new Latency(reader, rate, written, child.awaitResult(120));
+                    latencies.add(l);
+                    System.out.printf(Locale.ROOT, "  latency %-9s %6d rows/s: %s, writer %s%n", reader, rate,
+                            l.result(), written);
+                }
             }
-        });
-        Sampler sampler = new Sampler();
-        long start = System.nanoTime();
-        context.start();
-        done.await(10, TimeUnit.MINUTES);
-        long nanos = System.nanoTime() - start;
-        context.stop();
-        return new Measure(name, seen.get(), nanos, sampler.stop());
+        }
+        report.append(latencyTable(source.title(), latencies));
     }
 
-    /** Samples heap in use every 20 ms from its start (after a GC) to stop. */
-    private static final class Sampler {
-        private final AtomicLong peak = new AtomicLong();
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Sampler() {
-            System.gc();
-            thread = new Thread(() -> {
-                while (running) {
-                    peak.accumulateAndGet(MEMORY.getHeapMemoryUsage().getUsed(), Math::max);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
-            thread.setDaemon(true);
-            thread.start();
+    private static List<String> jvmOptions(String label, String reader, boolean profile) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        if (profile && reader.startsWith("dblog")) {
+            options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
+                        + OUT.resolve(label + ".jfr").toAbsolutePath());
         }
+        return options;
+    }
 
-        long stop() throws InterruptedException {
-            running = false;
-            thread.join();
-            return peak.get();
+    /**
+     * The JDK's {@code profile} settings with Java samples every millisecond instead of every 10: on a shared
+     * 2-core machine the streaming thread runs a fraction of the time, and 10 ms leaves too few samples.
+     */
+    private static Path profileSettings() throws IOException {
+        String jfc = Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"));
+        String dense = jfc.replaceFirst("(control=\"method-sampling-java-interval\">)10 ms<", "$11 ms<");
+        if (dense.equals(jfc)) {
+            throw new IllegalStateException("This JDK's profile.jfc has no 10 ms Java sampling interval to tighten");
         }
+        Path settings = OUT.resolve("profile-1ms.jfc").toAbsolutePath();
+        Files.createDirectories(OUT);
+        Files.writeString(settings, dense);
+        return settings;
+    }
+
+    private static String backlogTable(String title, int rows, List<Backlog> results) {
+        Backlog route = results.stream().filter(b -> b.reader().equals("dblog")).findFirst().orElseThrow();
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "%s, backlog of %d + %d rows%n%n", title, rows, rows));
+        t.append("| reader | events/s, 1 000-row tx | × route | events/s, 1-row tx | × route |"
+                 + " JVM start → first event | peak RSS | × route |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Backlog b : results) {
+            if (!b.complete()) {
+                t.append("| ").append(name(b.reader())).append(" | did not finish: ").append(b.batch().get("events"))
+                        .append(" + ").append(b.single().get("events")).append(" events | | | | | | |\n");
+                continue;
+            }
+            t.append(String.format(Locale.ROOT, "| %s%s | %,d | %.2f | %,d | %.2f | %.1f s | %d MB | %.2f |%n",
+                    name(b.reader()), b.rows() < rows ? String.format(Locale.ROOT, " (first %,d rows of each part)",
+                            b.rows()) : "",
+                    b.batchPerSecond(), (double) b.batchPerSecond() / route.batchPerSecond(),
+                    b.singlePerSecond(), (double) b.singlePerSecond() / route.singlePerSecond(),
+                    b.startToFirstMillis() / 1000.0, b.peakRssKb() >> 10,
+                    (double) b.peakRssKb() / route.peakRssKb()));
+        }
+        return t.append('\n').toString();
+    }
+
+    private static String latencyTable(String title, List<Latency> results) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "%s, commit → exchange under a steady writer%n%n", title));
+        t.append("| reader | target rows/s | written rows/s | rows per tx | p50 | p99 | max |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Latency l : results) {
+            t.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.1f | %.1f ms | %.1f ms | %.1f ms |%n",
+                    name(l.reader()), l.rate(), l.writer().rowsPerSecond(),
+                    (double) l.writer().rows() / l.writer().transactions(), l.millis("p50us"), l.millis("p99us"),
+                    l.millis("maxus")));
+        }
+        return t.append('\n').toString();
+    }
+
+    private static String name(String reader) {
+        return switch (reader) {
+            case "raw" -> "raw client library";
+            case "dblog" -> "camel-dblog route";
+            case "dblog-zk" -> "camel-dblog route, resumable (ZooKeeper, defaults)";
+            case "debezium" -> "camel-debezium route";
+            default -> reader;
+        };
     }
 }

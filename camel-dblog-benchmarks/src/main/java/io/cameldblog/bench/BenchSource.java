@@ -1,0 +1,31 @@
+package io.cameldblog.bench;
+
+import java.sql.Connection;
+import java.util.Map;
+
+/** A database in its sandbox with the benchmark's tables, and what each reader needs to read it. */
+interface BenchSource extends AutoCloseable {
+
+    String title();
+
+    /**
+     * {@code batchRows} inserts in transactions of 1 000 (part {@code batch}), then {@code singleRows} one-row
+     * transactions (part {@code single}); remembers where the second part starts in the log.
+     */
+    void writeBacklog(int batchRows, int singleRows) throws Exception;
+
+    /** Arguments for a reader of one part of the backlog ({@code batch} or {@code single}), from its start. */
+    Map<String, String> backlogArgs(String reader, String part) throws Exception;
+
+    /** Arguments for a reader of table {@code lat} from now on; {@code run} names what the run needs of its own. */
+    Map<String, String> latencyArgs(String reader, String run) throws Exception;
+
+    /** A connection for the steady writer of table {@code lat}. */
+    Connection latencyConnection() throws Exception;
+
+    /** The SQL name of table {@code lat} for that connection. */
+    String latencyTable();
+
+    @Override
+    void close();
+}
