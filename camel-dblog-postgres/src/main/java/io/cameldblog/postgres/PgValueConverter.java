@@ -95,9 +95,15 @@ class PgValueConverter {
                 }
                 return OffsetTime.of(LocalTime.parse(text.substring(0, m.start())), offset(m));
             }
-            case TIMESTAMP:
-                return LocalDateTime.parse(text.replace(' ', 'T'));
+            case TIMESTAMP: {
+                LocalDateTime fast = PgTimestampText.local(text);
+                return fast != null ? fast : LocalDateTime.parse(text.replace(' ', 'T'));
+            }
             case TIMESTAMPTZ: {
+                OffsetDateTime fast = PgTimestampText.utc(text);
+                if (fast != null) {
+                    return fast;
+                }
                 Matcher m = OFFSET.matcher(text);
                 if (!m.find()) {
                     return text;
