@@ -2,6 +2,8 @@ package io.cameldblog.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -16,6 +18,9 @@ public final class TableFilter {
 
     private final List<Pattern> includes;
     private final List<Pattern> excludes;
+    /** Answers per schema and table; bounded, so a schema with endless generated table names cannot fill memory. */
+    private final Map<String, Map<String, Boolean>> decided = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 10_000;
 
     private TableFilter(List<Pattern> includes, List<Pattern> excludes) {
         this.includes = includes;
@@ -31,6 +36,28 @@ public final class TableFilter {
      */
     public static TableFilter of(String includeTables, String excludeTables) {
         return new TableFilter(compile("includeTables", includeTables), compile("excludeTables", excludeTables));
+    }
+
+    /**
+     * {@link #matches(String)} for {@code schema.table}, remembered per table: a stream asks once per row, the
+     * answer changes only with the name, and building the name and running every pattern was a noticeable share of
+     * each row's cost.
+     */
+    public boolean matches(String schema, String table) {
+        if (isAll()) {
+            return true;
+        }
+        Map<String, Boolean> tables = decided.computeIfAbsent(schema == null ? "" : schema,
+                k -> new ConcurrentHashMap<>());
+        Boolean known = tables.get(table);
+        if (known != null) {
+            return known;
+        }
+        boolean match = matches(schema + "." + table);
+        if (tables.size() < MAX_REMEMBERED) {
+            tables.put(table, match);
+        }
+        return match;
     }
 
     public boolean matches(String qualifiedName) {

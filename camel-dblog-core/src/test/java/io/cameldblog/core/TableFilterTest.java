@@ -42,4 +42,15 @@ class TableFilterTest {
                 .hasMessageContaining("shop.(orders")
                 .hasMessageContaining("Fix:");
     }
+
+    @Test
+    void schemaAndTableAskedTwiceAnswerAsTheQualifiedNameDoes() {
+        TableFilter f = TableFilter.of("shop\\.order.*", "shop\\.order_audit");
+        for (int round = 0; round < 2; round++) { // the second round answers from what the first remembered
+            assertThat(f.matches("shop", "orders")).isTrue();
+            assertThat(f.matches("shop", "order_audit")).isFalse();
+            assertThat(f.matches("other", "orders")).isFalse();
+            assertThat(f.matches("shop", "customers")).isFalse();
+        }
+    }
 }

@@ -27,7 +27,7 @@ final class PartialUpdateRowsEventHandler implements EventTypeHandler {
         Long tableId = event.getData() instanceof PartialUpdateRowsEventData d ? d.tableId() : null;
         TableMapEventData map = tableId == null ? null : tableMaps.get(tableId);
         String table = map == null ? "table id " + tableId : map.getDatabase() + "." + map.getTable();
-        if (map != null && !filter.matches(map.getDatabase() + "." + map.getTable())) {
+        if (map != null && !filter.matches(map.getDatabase(), map.getTable())) {
             return;
         }
         throw new DbLogConfigurationException(

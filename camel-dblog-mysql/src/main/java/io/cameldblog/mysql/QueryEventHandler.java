@@ -75,7 +75,7 @@ final class QueryEventHandler implements EventTypeHandler {
     }
 
     private void truncate(EventAddress at, BinlogQuery q) throws Exception {
-        if (cursor.nextRow(at) && filter.matches(q.db() + "." + q.name())) {
+        if (cursor.nextRow(at) && filter.matches(q.db(), q.name())) {
             cursor.deliver(events.truncate(at, q.db(), q.name()));
         }
     }

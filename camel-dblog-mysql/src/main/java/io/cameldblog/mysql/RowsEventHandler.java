@@ -61,7 +61,7 @@ final class RowsEventHandler implements EventTypeHandler {
             throw new IllegalStateException("Rows event for table id " + tableId + " without its table map in "
                                             + cursor.file() + ", transaction at " + cursor.unitStart());
         }
-        if (!filter.matches(map.getDatabase() + "." + map.getTable())) {
+        if (!filter.matches(map.getDatabase(), map.getTable())) {
             return;
         }
         cursor.deliver(events.row(at, tableMaps.schema(map), op, before, beforeColumns, after, afterColumns));

@@ -258,7 +258,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         } else if (m instanceof PgMessage.Row r) {
             inTransaction(r);
             rowsInTxn++;
-            if (rowsInTxn > rowsToSkip && filter.matches(r.relation().qualifiedName())) {
+            if (rowsInTxn > rowsToSkip && filter.matches(r.relation().schema(), r.relation().table())) {
                 emit(sink, r.relation(), r.op(), r.before(), r.after(), r);
             }
         } else if (m instanceof PgMessage.Truncate t) {
