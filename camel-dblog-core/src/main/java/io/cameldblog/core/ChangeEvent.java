@@ -37,7 +37,8 @@ public final class ChangeEvent {
         this.source = Objects.requireNonNull(b.source, "source");
         this.tsMs = b.tsMs != null ? b.tsMs : System.currentTimeMillis();
         this.key = b.key == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.key));
-        this.unchangedColumns = Collections.unmodifiableSet(new LinkedHashSet<>(b.unchangedColumns));
+        this.unchangedColumns = b.unchangedColumns == null ? Set.of()
+                : Collections.unmodifiableSet(new LinkedHashSet<>(b.unchangedColumns));
         this.position = b.position;
     }
 
@@ -109,7 +110,7 @@ public final class ChangeEvent {
     public Builder toBuilder() {
         Builder b = new Builder().op(op).before(before).after(after).source(source).tsMs(tsMs).key(key)
                 .position(position);
-        b.unchangedColumns.addAll(unchangedColumns);
+        unchangedColumns.forEach(b::unchangedColumn);
         return b;
     }
 
@@ -144,7 +145,7 @@ public final class ChangeEvent {
         private SourceInfo source;
         private Long tsMs;
         private Map<String, Object> key;
-        private final Set<String> unchangedColumns = new LinkedHashSet<>();
+        private Set<String> unchangedColumns; // created only for the rare row that has one
         private LogPosition position;
 
         private Builder() {
@@ -181,6 +182,9 @@ public final class ChangeEvent {
         }
 
         public Builder unchangedColumn(String column) {
+            if (unchangedColumns == null) {
+                unchangedColumns = new LinkedHashSet<>();
+            }
             this.unchangedColumns.add(column);
             return this;
         }

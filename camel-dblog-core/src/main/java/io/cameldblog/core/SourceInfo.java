@@ -32,7 +32,8 @@ public final class SourceInfo {
         this.table = b.table;
         this.tsMs = b.tsMs;
         this.position = b.position;
-        this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
+        // the builder is spent by build(): its map is handed over, not copied (once per row)
+        this.extra = b.extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.extra);
     }
 
     public static Builder builder() {
@@ -139,7 +140,8 @@ public final class SourceInfo {
         private String table;
         private long tsMs;
         private String position;
-        private final Map<String, Object> extra = new LinkedHashMap<>();
+        private Map<String, Object> extra = new LinkedHashMap<>();
+        private boolean built;
 
         private Builder() {
         }
@@ -181,6 +183,9 @@ public final class SourceInfo {
 
         /** A source-specific field of the {@code source} block; a null value is left out. */
         public Builder extra(String key, Object value) {
+            if (built) {
+                throw new IllegalStateException("this SourceInfo builder was already built");
+            }
             if (value != null) {
                 extra.put(key, value);
             }
@@ -188,6 +193,10 @@ public final class SourceInfo {
         }
 
         public SourceInfo build() {
+            if (built) {
+                throw new IllegalStateException("this SourceInfo builder was already built");
+            }
+            built = true;
             return new SourceInfo(this);
         }
     }
