@@ -49,6 +49,12 @@ public final class DbLogApplication {
                         .ifPresent(v -> progress.setIntervalMillis(Long.parseLong(v.trim())));
                 camel.getManagementStrategy().addEventNotifier(progress);
                 PositionStore.bind(camel);
+                try {
+                    HighAvailability.configure(camel);
+                } catch (Exception e) {
+                    throw new IllegalStateException("High availability could not be set up: " + e.getMessage(), e);
+                }
+                PositionStore.logRoutes(camel);
             }
 
             @Override
