@@ -32,7 +32,8 @@ final class ClusterRoleHealthCheck extends AbstractHealthCheck {
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Map<String, String> roles = new TreeMap<>();
         for (Route route : camel.getRoutes()) {
-            if (route.getConsumer() instanceof MasterConsumer master) {
+            // a route not started (yet, or disabled) takes no part in the election: neither leader nor standby
+            if (route.getConsumer() instanceof MasterConsumer master && master.isStarted()) {
                 roles.put(route.getRouteId(), master.isMaster() ? "leader" : "standby");
             }
         }

@@ -49,7 +49,7 @@ final class HighAvailability {
         String id = props.resolveProperty("dblog.instance-id").map(String::trim).filter(s -> !s.isEmpty())
                 .orElseGet(HighAvailability::defaultInstanceId);
         long sessionTimeout = props.resolveProperty("dblog.cluster.session-timeout-millis")
-                .map(v -> Long.parseLong(v.trim())).orElse(5000L);
+                .map(v -> Long.parseLong(v.trim())).orElse(4000L);
 
         Set<CamelClusterService> declared = clusterServices(camel);
         if (!nodes.isEmpty() && declared.isEmpty()) {
@@ -76,6 +76,7 @@ final class HighAvailability {
             wrapChangeStreams(camel);
         }
         if (!declared.isEmpty()) {
+            camel.getManagementStrategy().addEventNotifier(new StandbyHandover(camel));
             HealthCheckRegistry health = HealthCheckRegistry.get(camel);
             if (health != null) {
                 health.register(new ClusterRoleHealthCheck(camel));

@@ -1,7 +1,6 @@
 package io.cameldblog.routes;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +46,7 @@ class SandboxAppIT {
     Path dir;
 
     private Process app;
-    private final int httpPort = freePort();
+    private final int httpPort = AppProcess.freePort();
 
     @AfterEach
     void stopApp() throws Exception {
@@ -158,25 +157,9 @@ class SandboxAppIT {
      * output (./out) directories — which here lie under java.io.tmpdir, as a checkout in /tmp would.
      */
     private Process startApp(Path log) throws IOException {
-        Path routesModule = Path.of("").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", routesModule.resolve("target/camel-dblog.jar").toString(), "--sandbox",
-                "--routes", routesModule.resolve("src/main/resources/routes").toString(),
-                "--workload-period", "100");
-        builder.directory(dir.toFile());
-        builder.environment().remove("DBLOG_OUT");
-        builder.environment().put("DBLOG_HTTP_PORT", String.valueOf(httpPort));
-        builder.environment().put("DBLOG_PROGRESS_MILLIS", "1000");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        AppProcess started = AppProcess.start(dir, log, Map.of("DBLOG_HTTP_PORT", String.valueOf(httpPort),
+                "DBLOG_PROGRESS_MILLIS", "1000"), "--sandbox", "--workload-period", "100");
+        return started.process;
     }
 
     private static int mariaDbPort(Path log) throws IOException {
@@ -196,24 +179,8 @@ class SandboxAppIT {
         return insertedIds(jsonl, "orders");
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Long> insertedIds(Path jsonl, String table) throws IOException {
-        List<Long> ids = new ArrayList<>();
-        if (!Files.exists(jsonl)) {
-            return ids;
-        }
-        for (String line : Files.readAllLines(jsonl)) {
-            if (line.isBlank() || !line.endsWith("}")) {
-                continue; // a line still being written
-            }
-            Map<String, Object> event = ChangeEventJson.parseObject(line);
-            Map<String, Object> source = (Map<String, Object>) event.get("source");
-            if ("c".equals(event.get("op")) && table.equals(source.get("table"))) {
-                Map<String, Object> after = (Map<String, Object>) event.get("after");
-                ids.add(((Number) after.getOrDefault("id", after.get("_id"))).longValue());
-            }
-        }
-        return ids;
+        return AppProcess.insertedIds(jsonl, table);
     }
 
     private static List<List<Object>> rows(Connection c, String sql) throws Exception {
