@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -15,21 +16,29 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar camel-dblog.jar [--sandbox] [--routes DIR] [--data DIR]}: runs the YAML routes of a
  * directory with camel-main. Sources are configured in {@code application.properties}, each overridable by an
- * environment variable ({@code MYSQL_HOST}, ...). With {@code --sandbox}, or when no source is configured in
- * the environment, local servers with a demo workload are started first and the routes point at them.
+ * environment variable ({@code MYSQL_HOST}, ...). Only with {@code --sandbox} are local servers with a demo
+ * workload started first and the routes pointed at them; without it and without a source the app refuses to start
+ * (a deploy that lost its variables must not run a demo with open ports).
  */
 public final class DbLogApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(DbLogApplication.class);
 
-    /** Environment variables that name a user's own source; with none of them set the sandbox starts. */
+    /** Environment variables that name a user's own source; with none of them set, only --sandbox starts. */
     static final List<String> SOURCE_VARIABLES = List.of("MYSQL_HOST", "PG_HOST", "MONGO_URI");
 
     private DbLogApplication() {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Main main = new Main(DbLogApplication.class);
         main.configure().withRoutesIncludePattern(options.routesPattern());
         SandboxLauncher sandbox = null;
@@ -90,12 +99,20 @@ public final class DbLogApplication {
         }
     }
 
+    static final String NO_SOURCE = "No source configured, so nothing to read. Set at least one of:\n"
+            + "  MYSQL_HOST (with MYSQL_PORT, MYSQL_USERNAME, MYSQL_PASSWORD, MYSQL_ENABLED=true)\n"
+            + "  PG_HOST (with PG_PORT, PG_DATABASE, PG_USERNAME, PG_PASSWORD, PG_SLOT, PG_ENABLED=true)\n"
+            + "  MONGO_URI (with MONGO_ENABLED=true)\n"
+            + "and DBLOG_ZOOKEEPER or DBLOG_OFFSETS for the positions (README.md lists every variable).\n"
+            + "To try it with local demo servers instead: java -jar camel-dblog.jar --sandbox. Routes that carry their"
+            + " own connection settings: --no-sandbox.";
+
     record Options(boolean sandbox, String routesPattern, Path dataDir, long workloadPeriodMillis) {
 
-        static Options parse(String[] args) {
-            boolean sandbox = SOURCE_VARIABLES.stream().map(System::getenv).allMatch(v -> v == null || v.isBlank());
-            String routesDir = firstNonBlank(System.getenv("DBLOG_ROUTES"), "routes/src/main/resources/routes");
-            Path dataDir = Path.of(firstNonBlank(System.getenv("DBLOG_SANDBOX_DATA"), "sandbox-data"));
+        static Options parse(String[] args, Map<String, String> env) {
+            Boolean sandbox = null;
+            String routesDir = firstNonBlank(env.get("DBLOG_ROUTES"), "routes/src/main/resources/routes");
+            Path dataDir = Path.of(firstNonBlank(env.get("DBLOG_SANDBOX_DATA"), "sandbox-data"));
             long period = 500;
             List<String> rest = new ArrayList<>(List.of(args));
             for (int i = 0; i < rest.size(); i++) {
@@ -110,11 +127,15 @@ public final class DbLogApplication {
                                                                   + " [--data DIR] [--workload-period MS]");
                 }
             }
+            boolean sourceSet = SOURCE_VARIABLES.stream().map(env::get).anyMatch(v -> v != null && !v.isBlank());
+            if (sandbox == null && !sourceSet) {
+                throw new IllegalArgumentException(NO_SOURCE);
+            }
             // from the source tree the routes directory exists; from anywhere else the jar's own copies serve
             String pattern = Files.isDirectory(Path.of(routesDir))
                     ? "file:" + Path.of(routesDir).toAbsolutePath() + "/*.yaml"
                     : "classpath:routes/*.yaml";
-            return new Options(sandbox, pattern, dataDir.toAbsolutePath(), period);
+            return new Options(Boolean.TRUE.equals(sandbox), pattern, dataDir.toAbsolutePath(), period);
         }
 
         private static String value(List<String> args, int i, String name) {

@@ -152,6 +152,17 @@ class SandboxAppIT {
         assertThat(invoiceIds).as("every invoice once, in order, across the restart").isEqualTo(oneToN);
     }
 
+    @Test
+    void withoutASourceAndWithoutSandboxTheAppStopsAndListsTheVariablesToSet() throws Exception {
+        Path log = dir.resolve("no-source.log");
+        AppProcess started = AppProcess.start(dir, log, Map.of());
+        app = started.process;
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops by itself").isTrue();
+        assertThat(app.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("No source configured", "MYSQL_HOST", "PG_HOST", "MONGO_URI",
+                "--sandbox").doesNotContain("Sandbox MariaDB", "Exception");
+    }
+
     /**
      * As README.md starts it: from a working directory of its own, with the default data (./sandbox-data) and
      * output (./out) directories — which here lie under java.io.tmpdir, as a checkout in /tmp would.
