@@ -68,6 +68,7 @@ public final class DbLogApplication {
 
             @Override
             public void afterStart(BaseMainSupport m) {
+                HealthAnswer.install(m.getCamelContext());
                 if (started != null) {
                     try {
                         started.startWorkload();
