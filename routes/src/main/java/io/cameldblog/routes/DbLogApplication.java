@@ -12,6 +12,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar camel-dblog.jar [--sandbox] [--routes DIR] [--data DIR]}: runs the YAML routes of a
@@ -31,6 +32,9 @@ public final class DbLogApplication {
     }
 
     public static void main(String[] args) throws Exception {
+        // libraries that log through java.util.logging (the binlog client) follow log4j2.properties too
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         Options options;
         try {
             options = Options.parse(args, System.getenv());
@@ -52,6 +56,15 @@ public final class DbLogApplication {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext camel = m.getCamelContext();
+                if (started != null) {
+                    // the one shutdown path: Camel stops the routes (which store their positions), then its
+                    // services, this one among them; the JVM's SIGTERM hook waits for all of it
+                    try {
+                        camel.addService(new SandboxService(started), true, false);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }
                 ChangeStreamProgress progress = new ChangeStreamProgress();
                 progress.setCamelContext(camel);
                 camel.getPropertiesComponent().resolveProperty("dblog.progress-millis")
@@ -74,18 +87,6 @@ public final class DbLogApplication {
                         started.startWorkload();
                     } catch (Exception e) {
                         LOG.warn("Sandbox workload did not start: {}", e.getMessage());
-                    }
-                }
-            }
-
-            @Override
-            public void afterStop(BaseMainSupport m) {
-                // after the routes stopped and stored their positions: the servers go last
-                if (started != null) {
-                    try {
-                        started.close();
-                    } catch (Exception e) {
-                        LOG.warn("Sandbox did not stop cleanly: {}", e.getMessage());
                     }
                 }
             }
@@ -148,6 +149,23 @@ public final class DbLogApplication {
 
         private static String firstNonBlank(String value, String fallback) {
             return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+
+    /** The sandbox's servers as a Camel service: stopped by Camel after every route has stopped. */
+    private static final class SandboxService extends org.apache.camel.support.service.ServiceSupport {
+
+        private final SandboxLauncher sandbox;
+
+        SandboxService(SandboxLauncher sandbox) {
+            this.sandbox = sandbox;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            LOG.info("Routes stopped: stopping the sandbox's workload and servers");
+            sandbox.close();
+            LOG.info("Sandbox stopped");
         }
     }
 }
