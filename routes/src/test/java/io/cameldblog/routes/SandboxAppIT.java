@@ -101,6 +101,8 @@ class SandboxAppIT {
             }
             assertThat(brokerInserts).isEqualTo(expected.subList(0, 30));
         }
+        // dozens of messages sent by the route, over one pooled connection (and this test's own two)
+        assertThat(brokerConnectionsSinceStart(brokerUrl)).as("broker connections since start").isLessThan(5);
 
         // the operational surface: health over HTTP, a progress line per change stream
         HttpResponse<String> health = HttpClient.newHttpClient().send(
@@ -165,6 +167,23 @@ class SandboxAppIT {
         assertThat(app.exitValue()).isNotZero();
         assertThat(Files.readString(log)).contains("No source configured", "MYSQL_HOST", "PG_HOST", "MONGO_URI",
                 "--sandbox").doesNotContain("Sandbox MariaDB", "Exception");
+    }
+
+    /** The broker's count of every connection opened since it started, asked through its management address. */
+    private static long brokerConnectionsSinceStart(String brokerUrl) throws Exception {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+             jakarta.jms.QueueConnection connection = factory.createQueueConnection()) {
+            jakarta.jms.QueueSession session = connection.createQueueSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.QueueRequestor requestor = new jakarta.jms.QueueRequestor(session,
+                    session.createQueue("activemq.management"));
+            connection.start();
+            Message request = session.createMessage();
+            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
+                    org.apache.activemq.artemis.api.core.management.ResourceNames.BROKER, "totalConnectionCount");
+            Message reply = requestor.request(request);
+            return ((Number) org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply))
+                    .longValue();
+        }
     }
 
     /**
