@@ -42,8 +42,8 @@ final class StandbyHandover extends EventNotifierSupport {
         for (Route route : camel.getRoutes()) {
             if (route.getConsumer() instanceof MasterConsumer master && master.isMaster()) {
                 try {
-                    Object consumer = DELEGATED_CONSUMER.get(master);
-                    if (consumer instanceof Consumer c) {
+                    Consumer c = changeStream(master);
+                    if (c != null) {
                         ServiceHelper.stopService(c);
                         LOG.info("Route {}: change stream stopped before giving up the leadership", route.getRouteId());
                     }
@@ -52,6 +52,18 @@ final class StandbyHandover extends EventNotifierSupport {
                             route.getRouteId(), e.getMessage());
                 }
             }
+        }
+    }
+
+    /** The change-stream consumer a master: route runs while it leads, or null (standby, not started yet). */
+    static Consumer changeStream(MasterConsumer master) {
+        if (DELEGATED_CONSUMER == null) {
+            return null;
+        }
+        try {
+            return DELEGATED_CONSUMER.get(master) instanceof Consumer c ? c : null;
+        } catch (IllegalAccessException e) {
+            return null;
         }
     }
 

@@ -83,6 +83,9 @@ class HighAvailabilityAppIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> leader.ids().size() >= 20);
         Run standby = start(runs, "node-b");
         awaitStandby(standby);
+        // the leader reports its role, UP while its change stream is connected
+        assertThat(leader.app.get("/observe/health?exposureLevel=full&data=true"))
+                .contains("\"status\":\"UP\"", "\"mysql-shop\":\"leader\"");
 
         List<Run> leaders = new ArrayList<>(List.of(leader));
         Run current = leader;
