@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameldblog.sandbox.SandboxMariaDb;
+import io.cameldblog.sandbox.SandboxPostgres;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +44,7 @@ class HighAvailabilityAppIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
-    private SandboxMariaDb db;
+    private AutoCloseable server;
     private TestingServer zooKeeper;
     private final List<AppProcess> apps = new ArrayList<>();
     private final AtomicBoolean writing = new AtomicBoolean(true);
@@ -61,31 +63,73 @@ class HighAvailabilityAppIT {
         if (zooKeeper != null) {
             zooKeeper.close();
         }
-        if (db != null) {
-            db.close();
+        if (server != null) {
+            server.close();
         }
     }
 
+    /** A source server, the route of the example app that reads it, and a writer of rows with counting ids. */
+    record Source(String route, String table, Map<String, String> env, Callable<Connection> connection,
+                  String insert) {
+    }
+
     @Test
-    void theStandbyTakesOverAfterEachKillAndAfterACleanStopWithEveryRowOnce() throws Exception {
-        db = SandboxMariaDb.start();
-        db.execute("CREATE DATABASE shop",
-                "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, sku VARCHAR(20))");
+    void mysqlTheStandbyTakesOverAfterEachKillAndAfterACleanStopWithEveryRowOnce() throws Exception {
+        SandboxMariaDb db = SandboxMariaDb.start();
+        server = db;
+        db.execute("CREATE DATABASE shop", "CREATE TABLE shop.orders (id BIGINT PRIMARY KEY, sku VARCHAR(20))");
+        failoverUnderWrites(new Source("mysql-shop", "orders", Map.of(
+                "MYSQL_ENABLED", "true",
+                "MYSQL_HOST", db.host(),
+                "MYSQL_PORT", String.valueOf(db.port()),
+                "MYSQL_USERNAME", SandboxMariaDb.USER,
+                "MYSQL_PASSWORD", SandboxMariaDb.PASSWORD,
+                "MYSQL_INCLUDE_TABLES", "shop\\.orders",
+                "MYSQL_START_POSITION", "earliest"),
+                db::rootConnection, "INSERT INTO shop.orders VALUES (%d, 'sku')"));
+    }
+
+    /**
+     * The same with a PostgreSQL slot: the killed leader's connection holds the slot until the server notices it is
+     * gone (at once on one host, where the kernel closes the socket; up to {@code wal_sender_timeout} across a
+     * network), and the new leader's consumer waits for it or fails and Camel's master: retries.
+     */
+    @Test
+    void pgwalTheStandbyTakesOverAfterEachKillAndAfterACleanStopWithEveryRowOnce() throws Exception {
+        SandboxPostgres pg = SandboxPostgres.start();
+        server = pg;
+        pg.createDatabase("billing");
+        try (Connection c = pg.connect("billing"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE invoices (id bigint PRIMARY KEY, amount numeric(10,2))");
+        }
+        failoverUnderWrites(new Source("pg-billing", "invoices", Map.of(
+                "PG_ENABLED", "true",
+                "PG_HOST", pg.host(),
+                "PG_PORT", String.valueOf(pg.port()),
+                "PG_DATABASE", "billing",
+                "PG_USERNAME", pg.user(),
+                "PG_PASSWORD", pg.password(),
+                "PG_START_POSITION", "earliest"),
+                () -> pg.connect("billing"), "INSERT INTO invoices VALUES (%d, 1.50)"));
+    }
+
+    private void failoverUnderWrites(Source source) throws Exception {
         // tickTime 2000 as ZooKeeper's sample configuration: sessions of 4 to 40 s. Without an fsync per write:
         // the app stores a position per event, and the writer must not outrun it on a busy 2-core machine
         System.setProperty("zookeeper.forceSync", "no");
         zooKeeper = new TestingServer(new InstanceSpec(dir.resolve("zk").toFile(), -1, -1, -1, true, -1, 2000, -1),
                 true);
-        startWriter();
-
+        // the first leader creates what the source needs (a slot) and streams from the first row
         List<Run> runs = new ArrayList<>();
-        Run leader = start(runs, "node-a");
+        Run leader = start(runs, "node-a", source);
+        await().atMost(Duration.ofSeconds(90)).until(() -> leader.app.logText().contains("Consumer started"));
+        startWriter(source);
         await().atMost(Duration.ofSeconds(90)).until(() -> leader.ids().size() >= 20);
-        Run standby = start(runs, "node-b");
+        Run standby = start(runs, "node-b", source);
         awaitStandby(standby);
         // the leader reports its role, UP while its change stream is connected
         assertThat(leader.app.get("/observe/health?exposureLevel=full&data=true"))
-                .contains("\"status\":\"UP\"", "\"mysql-shop\":\"leader\"");
+                .contains("\"status\":\"UP\"", "\"" + source.route() + "\":\"leader\"");
 
         List<Run> leaders = new ArrayList<>(List.of(leader));
         Run current = leader;
@@ -102,7 +146,7 @@ class HighAvailabilityAppIT {
                     .forEach(System.out::println);
             assertThat(next.app.logText()).contains("Leadership taken");
             leaders.add(next);
-            spare = start(runs, current.name);
+            spare = start(runs, current.name, source);
             awaitStandby(spare);
             current = next;
         }
@@ -168,32 +212,25 @@ class HighAvailabilityAppIT {
         });
     }
 
-    private Run start(List<Run> runs, String name) throws Exception {
+    private Run start(List<Run> runs, String name, Source source) throws Exception {
         Path work = dir.resolve("run-" + runs.size() + "-" + name);
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("DBLOG_CLUSTER", zooKeeper.getConnectString()),
-                Map.entry("DBLOG_INSTANCE_ID", name),
-                Map.entry("MYSQL_ENABLED", "true"),
-                Map.entry("MYSQL_HOST", db.host()),
-                Map.entry("MYSQL_PORT", String.valueOf(db.port())),
-                Map.entry("MYSQL_USERNAME", SandboxMariaDb.USER),
-                Map.entry("MYSQL_PASSWORD", SandboxMariaDb.PASSWORD),
-                Map.entry("MYSQL_INCLUDE_TABLES", "shop\\.orders"),
-                Map.entry("MYSQL_START_POSITION", "earliest"),
-                Map.entry("DBLOG_PROGRESS_MILLIS", "1000"));
-        Run run = new Run(name, work, AppProcess.start(work, work.resolve("app.log"), env));
+        Map<String, String> env = new java.util.HashMap<>(source.env());
+        env.put("DBLOG_CLUSTER", zooKeeper.getConnectString());
+        env.put("DBLOG_INSTANCE_ID", name);
+        env.put("DBLOG_PROGRESS_MILLIS", "1000");
+        Run run = new Run(name, work, AppProcess.start(work, work.resolve("app.log"), env), source);
         apps.add(run.app);
         runs.add(run);
         return run;
     }
 
-    private void startWriter() {
+    private void startWriter(Source source) {
         writer = new Thread(() -> {
-            try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
+            try (Connection c = source.connection().call(); Statement s = c.createStatement()) {
                 long id = 0;
                 while (writing.get()) {
                     id++;
-                    s.execute("INSERT INTO shop.orders VALUES (" + id + ", 'sku-" + id + "')");
+                    s.execute(String.format(source.insert(), id));
                     lastWritten.set(id);
                     Thread.sleep(40);
                 }
@@ -205,9 +242,9 @@ class HighAvailabilityAppIT {
     }
 
     /** One process run of one instance, with its own output directory. */
-    record Run(String name, Path work, AppProcess app) {
+    record Run(String name, Path work, AppProcess app, Source source) {
         List<Long> ids() throws java.io.IOException {
-            return AppProcess.insertedIds(work.resolve("out/mysql-shop.jsonl"), "orders");
+            return AppProcess.insertedIds(work.resolve("out/" + source.route() + ".jsonl"), source.table());
         }
     }
 }
