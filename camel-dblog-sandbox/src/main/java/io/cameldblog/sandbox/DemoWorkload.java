@@ -140,13 +140,15 @@ public final class DemoWorkload implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdown();
-        if (mongo != null) {
-            mongo.close();
-        }
         try {
+            // the tick in progress finishes first: its transaction is written whole, with the client it uses
             scheduler.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (mongo != null) {
+                mongo.close();
+            }
         }
     }
 }

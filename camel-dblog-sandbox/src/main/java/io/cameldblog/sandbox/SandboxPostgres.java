@@ -83,7 +83,8 @@ public final class SandboxPostgres implements AutoCloseable {
             settings.forEach(builder::setServerConfig);
             if (dataDir != null) {
                 Files.createDirectories(dataDir);
-                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+                // a kept server (the demo) is stopped by its owner after the routes, not by zonky's JVM hook
+                builder.setDataDirectory(dataDir).setCleanDataDirectory(false).setRegisterShutdownHook(false);
             }
             EmbeddedPostgres pg = builder.start();
             return new SandboxPostgres(pg, socketDir);

@@ -32,7 +32,9 @@ public final class SandboxZooKeeper implements AutoCloseable {
     public static SandboxZooKeeper startIn(Path dir) {
         try {
             Files.createDirectories(dir);
-            InstanceSpec spec = new InstanceSpec(dir.toFile(), SandboxMariaDb.freePort(), -1, -1, false, -1);
+            // loopback only, like the other demo servers (ZooKeeper listens on every interface by default)
+            InstanceSpec spec = new InstanceSpec(dir.toFile(), SandboxMariaDb.freePort(), -1, -1, false, -1, -1, -1,
+                    java.util.Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
             return new SandboxZooKeeper(new TestingServer(spec, true));
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the sandbox ZooKeeper in " + dir + ": " + e.getMessage(),

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -11,25 +12,37 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar camel-dblog.jar [--sandbox] [--routes DIR] [--data DIR]}: runs the YAML routes of a
  * directory with camel-main. Sources are configured in {@code application.properties}, each overridable by an
- * environment variable ({@code MYSQL_HOST}, ...). With {@code --sandbox}, or when no source is configured in
- * the environment, local servers with a demo workload are started first and the routes point at them.
+ * environment variable ({@code MYSQL_HOST}, ...). Only with {@code --sandbox} are local servers with a demo
+ * workload started first and the routes pointed at them; without it and without a source the app refuses to start
+ * (a deploy that lost its variables must not run a demo with open ports).
  */
 public final class DbLogApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(DbLogApplication.class);
 
-    /** Environment variables that name a user's own source; with none of them set the sandbox starts. */
+    /** Environment variables that name a user's own source; with none of them set, only --sandbox starts. */
     static final List<String> SOURCE_VARIABLES = List.of("MYSQL_HOST", "PG_HOST", "MONGO_URI");
 
     private DbLogApplication() {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+        // libraries that log through java.util.logging (the binlog client) follow log4j2.properties too
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Options options;
+        try {
+            options = Options.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            LOG.error(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Main main = new Main(DbLogApplication.class);
         main.configure().withRoutesIncludePattern(options.routesPattern());
         SandboxLauncher sandbox = null;
@@ -43,33 +56,38 @@ public final class DbLogApplication {
             @Override
             public void afterConfigure(BaseMainSupport m) {
                 CamelContext camel = m.getCamelContext();
+                if (started != null) {
+                    // the one shutdown path: Camel stops the routes (which store their positions), then its
+                    // services, this one among them; the JVM's SIGTERM hook waits for all of it
+                    try {
+                        camel.addService(new SandboxService(started), true, false);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }
                 ChangeStreamProgress progress = new ChangeStreamProgress();
                 progress.setCamelContext(camel);
                 camel.getPropertiesComponent().resolveProperty("dblog.progress-millis")
                         .ifPresent(v -> progress.setIntervalMillis(Long.parseLong(v.trim())));
                 camel.getManagementStrategy().addEventNotifier(progress);
+                camel.getManagementStrategy().addEventNotifier(new UnstoredPositionsReport());
                 PositionStore.bind(camel);
+                try {
+                    HighAvailability.configure(camel);
+                } catch (Exception e) {
+                    throw new IllegalStateException("High availability could not be set up: " + e.getMessage(), e);
+                }
+                PositionStore.logRoutes(camel);
             }
 
             @Override
             public void afterStart(BaseMainSupport m) {
+                HealthAnswer.install(m.getCamelContext());
                 if (started != null) {
                     try {
                         started.startWorkload();
                     } catch (Exception e) {
                         LOG.warn("Sandbox workload did not start: {}", e.getMessage());
-                    }
-                }
-            }
-
-            @Override
-            public void afterStop(BaseMainSupport m) {
-                // after the routes stopped and stored their positions: the servers go last
-                if (started != null) {
-                    try {
-                        started.close();
-                    } catch (Exception e) {
-                        LOG.warn("Sandbox did not stop cleanly: {}", e.getMessage());
                     }
                 }
             }
@@ -84,12 +102,20 @@ public final class DbLogApplication {
         }
     }
 
+    static final String NO_SOURCE = "No source configured, so nothing to read. Set at least one of:\n"
+            + "  MYSQL_HOST (with MYSQL_PORT, MYSQL_USERNAME, MYSQL_PASSWORD, MYSQL_ENABLED=true)\n"
+            + "  PG_HOST (with PG_PORT, PG_DATABASE, PG_USERNAME, PG_PASSWORD, PG_SLOT, PG_ENABLED=true)\n"
+            + "  MONGO_URI (with MONGO_ENABLED=true)\n"
+            + "and DBLOG_ZOOKEEPER or DBLOG_OFFSETS for the positions (README.md lists every variable).\n"
+            + "To try it with local demo servers instead: java -jar camel-dblog.jar --sandbox. Routes that carry their"
+            + " own connection settings: --no-sandbox.";
+
     record Options(boolean sandbox, String routesPattern, Path dataDir, long workloadPeriodMillis) {
 
-        static Options parse(String[] args) {
-            boolean sandbox = SOURCE_VARIABLES.stream().map(System::getenv).allMatch(v -> v == null || v.isBlank());
-            String routesDir = firstNonBlank(System.getenv("DBLOG_ROUTES"), "routes/src/main/resources/routes");
-            Path dataDir = Path.of(firstNonBlank(System.getenv("DBLOG_SANDBOX_DATA"), "sandbox-data"));
+        static Options parse(String[] args, Map<String, String> env) {
+            Boolean sandbox = null;
+            String routesDir = firstNonBlank(env.get("DBLOG_ROUTES"), "routes/src/main/resources/routes");
+            Path dataDir = Path.of(firstNonBlank(env.get("DBLOG_SANDBOX_DATA"), "sandbox-data"));
             long period = 500;
             List<String> rest = new ArrayList<>(List.of(args));
             for (int i = 0; i < rest.size(); i++) {
@@ -104,11 +130,15 @@ public final class DbLogApplication {
                                                                   + " [--data DIR] [--workload-period MS]");
                 }
             }
+            boolean sourceSet = SOURCE_VARIABLES.stream().map(env::get).anyMatch(v -> v != null && !v.isBlank());
+            if (sandbox == null && !sourceSet) {
+                throw new IllegalArgumentException(NO_SOURCE);
+            }
             // from the source tree the routes directory exists; from anywhere else the jar's own copies serve
             String pattern = Files.isDirectory(Path.of(routesDir))
                     ? "file:" + Path.of(routesDir).toAbsolutePath() + "/*.yaml"
                     : "classpath:routes/*.yaml";
-            return new Options(sandbox, pattern, dataDir.toAbsolutePath(), period);
+            return new Options(Boolean.TRUE.equals(sandbox), pattern, dataDir.toAbsolutePath(), period);
         }
 
         private static String value(List<String> args, int i, String name) {
@@ -120,6 +150,23 @@ public final class DbLogApplication {
 
         private static String firstNonBlank(String value, String fallback) {
             return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+
+    /** The sandbox's servers as a Camel service: stopped by Camel after every route has stopped. */
+    private static final class SandboxService extends org.apache.camel.support.service.ServiceSupport {
+
+        private final SandboxLauncher sandbox;
+
+        SandboxService(SandboxLauncher sandbox) {
+            this.sandbox = sandbox;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            LOG.info("Routes stopped: stopping the sandbox's workload and servers");
+            sandbox.close();
+            LOG.info("Sandbox stopped");
         }
     }
 }

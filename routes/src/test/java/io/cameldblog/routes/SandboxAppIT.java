@@ -1,7 +1,6 @@
 package io.cameldblog.routes;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +46,7 @@ class SandboxAppIT {
     Path dir;
 
     private Process app;
-    private final int httpPort = freePort();
+    private final int httpPort = AppProcess.freePort();
 
     @AfterEach
     void stopApp() throws Exception {
@@ -102,6 +101,8 @@ class SandboxAppIT {
             }
             assertThat(brokerInserts).isEqualTo(expected.subList(0, 30));
         }
+        // dozens of messages sent by the route, over one pooled connection (and this test's own two)
+        assertThat(brokerConnectionsSinceStart(brokerUrl)).as("broker connections since start").isLessThan(5);
 
         // the operational surface: health over HTTP, a progress line per change stream
         HttpResponse<String> health = HttpClient.newHttpClient().send(
@@ -118,7 +119,10 @@ class SandboxAppIT {
 
         app.destroy();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-        assertThat(Files.readString(log)).contains("Positions stored in ZooKeeper");
+        String console = Files.readString(log);
+        assertThat(console).contains("Positions stored in ZooKeeper");
+        assertCleanShutdown(console);
+        assertReadableConsole(console);
 
         // started again on the same data: the stream continues after the last stored position
         int before = insertedOrderIds(jsonl).size();
@@ -128,6 +132,7 @@ class SandboxAppIT {
         app.destroy();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
         assertThat(Files.readString(secondLog)).contains("starting from stored");
+        assertCleanShutdown(Files.readString(secondLog));
 
         List<Long> acrossRestarts = insertedOrderIds(jsonl);
         List<Long> contiguous = new ArrayList<>();
@@ -153,30 +158,66 @@ class SandboxAppIT {
         assertThat(invoiceIds).as("every invoice once, in order, across the restart").isEqualTo(oneToN);
     }
 
+    @Test
+    void withoutASourceAndWithoutSandboxTheAppStopsAndListsTheVariablesToSet() throws Exception {
+        Path log = dir.resolve("no-source.log");
+        AppProcess started = AppProcess.start(dir, log, Map.of());
+        app = started.process;
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops by itself").isTrue();
+        assertThat(app.exitValue()).isNotZero();
+        assertThat(Files.readString(log)).contains("No source configured", "MYSQL_HOST", "PG_HOST", "MONGO_URI",
+                "--sandbox").doesNotContain("Sandbox MariaDB", "Exception");
+    }
+
+    /** The broker's count of every connection opened since it started, asked through its management address. */
+    private static long brokerConnectionsSinceStart(String brokerUrl) throws Exception {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
+             jakarta.jms.QueueConnection connection = factory.createQueueConnection()) {
+            jakarta.jms.QueueSession session = connection.createQueueSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.QueueRequestor requestor = new jakarta.jms.QueueRequestor(session,
+                    session.createQueue("activemq.management"));
+            connection.start();
+            Message request = session.createMessage();
+            org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.putAttribute(request,
+                    org.apache.activemq.artemis.api.core.management.ResourceNames.BROKER, "totalConnectionCount");
+            Message reply = requestor.request(request);
+            return ((Number) org.apache.activemq.artemis.api.jms.management.JMSManagementHelper.getResult(reply))
+                    .longValue();
+        }
+    }
+
+    /**
+     * SIGTERM stops Camel first (the routes store their positions), then the servers, on one path: no stream loses
+     * its server under it, no demo transaction is cut, nothing is logged as an error.
+     */
+    private static void assertCleanShutdown(String console) {
+        String shutdown = console.substring(console.indexOf("triggered by SIGTERM"));
+        assertThat(shutdown).contains("Routes stopped", "Sandbox stopped")
+                .doesNotContain(" ERROR ", "Exception", "connection to the change log lost", "not written");
+        assertThat(shutdown.indexOf("Sandbox stopped")).as("servers stopped after the routes")
+                .isGreaterThan(shutdown.indexOf("Routes stopped"));
+    }
+
+    /**
+     * What the user follows: servers and routes starting, progress lines, the routes' own log steps; no audit line
+     * per broker message, no ZooKeeper banner or environment dump, no per-connection chatter of the libraries.
+     */
+    private static void assertReadableConsole(String console) {
+        assertThat(console).contains("Sandbox MariaDB on", "Started mysql-shop", "Started pg-billing")
+                .containsPattern("mysql-shop: \\d+ events")
+                .containsPattern("mysql-shop - order \\d+: new -> paid")
+                .doesNotContain("AMQ601", "Server environment:", "Client environment:", "SASL config status",
+                        "MongoClient with metadata", "Connected to 127.0.0.1");
+    }
+
     /**
      * As README.md starts it: from a working directory of its own, with the default data (./sandbox-data) and
      * output (./out) directories — which here lie under java.io.tmpdir, as a checkout in /tmp would.
      */
     private Process startApp(Path log) throws IOException {
-        Path routesModule = Path.of("").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", routesModule.resolve("target/camel-dblog.jar").toString(), "--sandbox",
-                "--routes", routesModule.resolve("src/main/resources/routes").toString(),
-                "--workload-period", "100");
-        builder.directory(dir.toFile());
-        builder.environment().remove("DBLOG_OUT");
-        builder.environment().put("DBLOG_HTTP_PORT", String.valueOf(httpPort));
-        builder.environment().put("DBLOG_PROGRESS_MILLIS", "1000");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        AppProcess started = AppProcess.start(dir, log, Map.of("DBLOG_HTTP_PORT", String.valueOf(httpPort),
+                "DBLOG_PROGRESS_MILLIS", "1000"), "--sandbox", "--workload-period", "100");
+        return started.process;
     }
 
     private static int mariaDbPort(Path log) throws IOException {
@@ -196,24 +237,8 @@ class SandboxAppIT {
         return insertedIds(jsonl, "orders");
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Long> insertedIds(Path jsonl, String table) throws IOException {
-        List<Long> ids = new ArrayList<>();
-        if (!Files.exists(jsonl)) {
-            return ids;
-        }
-        for (String line : Files.readAllLines(jsonl)) {
-            if (line.isBlank() || !line.endsWith("}")) {
-                continue; // a line still being written
-            }
-            Map<String, Object> event = ChangeEventJson.parseObject(line);
-            Map<String, Object> source = (Map<String, Object>) event.get("source");
-            if ("c".equals(event.get("op")) && table.equals(source.get("table"))) {
-                Map<String, Object> after = (Map<String, Object>) event.get("after");
-                ids.add(((Number) after.getOrDefault("id", after.get("_id"))).longValue());
-            }
-        }
-        return ids;
+        return AppProcess.insertedIds(jsonl, table);
     }
 
     private static List<List<Object>> rows(Connection c, String sql) throws Exception {
