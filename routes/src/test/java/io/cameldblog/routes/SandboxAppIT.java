@@ -40,6 +40,7 @@ import static org.awaitility.Awaitility.await;
 class SandboxAppIT {
 
     private static final Pattern BROKER_URL = Pattern.compile("Sandbox broker \\(ActiveMQ Artemis\\) on (tcp://\\S+)");
+    private static final Pattern KAFKA = Pattern.compile("Sandbox Kafka broker \\(.*\\) on (127\\.0\\.0\\.1:\\d+)");
     private static final Pattern MARIADB_PORT = Pattern.compile("Sandbox MariaDB on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
@@ -101,6 +102,33 @@ class SandboxAppIT {
             }
             assertThat(brokerInserts).isEqualTo(expected.subList(0, 30));
         }
+        // Kafka got the same orders on topic dblog.shop.orders, keyed by the primary key, in order, each once
+        String kafka = await().atMost(Duration.ofSeconds(10)).until(() -> logMatch(log, KAFKA), a -> a != null);
+        List<Long> kafkaInserts = new ArrayList<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, String> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of("bootstrap.servers", kafka,
+                             "group.id", "sandbox-check", "auto.offset.reset", "earliest"),
+                             new org.apache.kafka.common.serialization.StringDeserializer(),
+                             new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of("dblog.shop.orders"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.value() == null) {
+                        continue; // a tombstone after a delete
+                    }
+                    Map<String, Object> event = ChangeEventJson.parseObject(r.value());
+                    if ("c".equals(event.get("op"))) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> after = (Map<String, Object>) event.get("after");
+                        assertThat(r.key()).isEqualTo("{\"id\":" + after.get("id") + "}");
+                        kafkaInserts.add(((Number) after.get("id")).longValue());
+                    }
+                }
+                return kafkaInserts.size() >= 30;
+            });
+        }
+        assertThat(kafkaInserts.subList(0, 30)).isEqualTo(expected.subList(0, 30));
+
         // dozens of messages sent by the route, over one pooled connection (and this test's own two)
         assertThat(brokerConnectionsSinceStart(brokerUrl)).as("broker connections since start").isLessThan(5);
 
@@ -114,6 +142,15 @@ class SandboxAppIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("dblog_events_total{route=\"mysql-shop\"", "dblog_lag_milliseconds{route=\"pg-billing\"");
+        // the values, not only the names: events counted as the route wrote lines, a lag of seconds at most
+        long linesBefore = Files.readAllLines(jsonl).size();
+        double counted = metric(httpPort, "dblog_events_total{route=\"mysql-shop\"");
+        long linesAfter = Files.readAllLines(jsonl).size();
+        assertThat(counted).as("mysql-shop events counted vs lines it wrote").isBetween((double) linesBefore - 1,
+                (double) linesAfter + 1);
+        assertThat(metric(httpPort, "dblog_lag_milliseconds{route=\"mysql-shop\""))
+                .as("lag of a stream that keeps up, ms (MySQL logs commit times in whole seconds)")
+                .isBetween(0.0, 30_000.0);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Files.readString(log).matches("(?s).*mysql-shop: \\d+ events \\(\\+\\d+, .*/s\\), lag \\d+ ms, at mysql-bin\\.\\d+:\\d+.*"));
 
@@ -131,7 +168,10 @@ class SandboxAppIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> insertedOrderIds(jsonl).size() >= before + 20);
         app.destroy();
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-        assertThat(Files.readString(secondLog)).contains("starting from stored");
+        // every route that stores positions says where it continues from
+        assertThat(Files.readString(secondLog)).contains("mysqlbinlog://shop starting from stored",
+                "mysqlbinlog://replica-sync starting from stored", "mysqlbinlog://broker starting from stored",
+                "mysqlbinlog://kafka starting from stored", "pgwal://billing starting from stored");
         assertCleanShutdown(Files.readString(secondLog));
 
         List<Long> acrossRestarts = insertedOrderIds(jsonl);
@@ -223,6 +263,16 @@ class SandboxAppIT {
     private static int mariaDbPort(Path log) throws IOException {
         String port = logMatch(log, MARIADB_PORT);
         return port == null ? 0 : Integer.parseInt(port);
+    }
+
+    /** One value of the Prometheus page: the first sample whose line starts with {@code series}. */
+    private static double metric(int httpPort, String series) throws Exception {
+        String page = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return page.lines().filter(l -> l.startsWith(series)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no " + series + " in the metrics"));
     }
 
     private static String logMatch(Path log, Pattern pattern) throws IOException {
