@@ -172,6 +172,13 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
     }
 
     private Exception translate(ServerException e) {
+        if (e.getMessage() != null && e.getMessage().contains("same server_uuid/server_id")) {
+            // retried, not fatal: after a network failure the server may still hold this reader's own old dump
+            return new IOException("The server at " + server.address() + " already streams to a replica with"
+                                   + " serverId=" + endpoint.effectiveServerId() + " (" + e.getMessage() + "). If that"
+                                   + " is another reader, give every reader of this server its own serverId;"
+                                   + " retrying", e);
+        }
         if (e.getErrorCode() == ServerConnection.ER_SPECIFIC_ACCESS_DENIED) {
             return new DbLogConfigurationException(
                     "User '" + endpoint.getUsername() + "' may not read the binary log: " + e.getMessage(),

@@ -17,6 +17,7 @@ import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.resume.FileResumeStrategy;
+import io.cameldblog.core.testing.CapturedLog;
 import io.cameldblog.core.testing.ResumableRun;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
@@ -136,6 +137,35 @@ class MysqlBinlogServerLifecycleTest {
                         .isGreaterThan(2);
             }
         }
+    }
+
+    @Test
+    void twoReadersWithOneServerIdAreToldWhyTheServerDropsThemAndLoseNothing() throws Exception {
+        db.execute("CREATE TABLE shop.clash (id INT PRIMARY KEY)");
+        String options = "includeTables=shop\\.clash&serverId=4242&reconnectDelay=100&maxReconnectDelay=400";
+        try (CapturedLog log = CapturedLog.warnings();
+             CapturingRoute first = new CapturingRoute(MysqlBinlogStreamTest.uri("clash_a", options, db)).start()) {
+            db.execute("INSERT INTO shop.clash VALUES (1)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.events().size() == 1);
+            try (CapturingRoute second = new CapturingRoute(MysqlBinlogStreamTest.uri("clash_b", options, db))
+                    .start()) {
+                db.execute("INSERT INTO shop.clash VALUES (2)", "INSERT INTO shop.clash VALUES (3)");
+                // the server refuses a second dump for one replica id: the refused reader says why and retries
+                await().atMost(Duration.ofSeconds(30)).until(() -> !log.containing("serverId=4242").isEmpty());
+                assertThat(log.containing("serverId=4242").get(0).getMessage().getFormattedMessage())
+                        .contains("already streams to a replica with serverId=4242",
+                                "give every reader of this server its own serverId");
+                // dropped and reconnected by turns, each from its own last position: nothing is lost
+                await().atMost(Duration.ofSeconds(60)).until(() -> ids(first).containsAll(List.of(1, 2, 3))
+                                                                   && ids(second).containsAll(List.of(2, 3)));
+            }
+        }
+    }
+
+    private static List<Object> ids(CapturingRoute route) {
+        List<Object> ids = new ArrayList<>();
+        route.events().forEach(e -> ids.add(e.after().get("id")));
+        return ids;
     }
 
     /** Rotates twice and purges every file but the newest; returns the oldest file left. */
