@@ -138,19 +138,24 @@ class PgWalTablesTest {
 
     @Test
     void rowsWrittenWhileANewTableIsBeingAddedArriveExactlyOnce() throws Exception {
-        int n = 2000;
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        int n;
         try (Route route = new Route(PgTestSupport.uri(pg, "busy", DB, "busy_slot",
                 "includeTables=public\\.busy_.*&newTableCheckInterval=100"), events)) {
-            sql(pg, DB, "CREATE TABLE busy_t (id int PRIMARY KEY)");
-            // one row per transaction, written while the table is found, locked, read and added
+            // the table appears with 500 rows (created and filled in one transaction): those can only be reads
+            PgTestSupport.transaction(pg, DB, "CREATE TABLE busy_t (id int PRIMARY KEY)",
+                    "INSERT INTO busy_t SELECT g FROM generate_series(1, 500) g");
+            // then one row per transaction while the table is found, locked, read and added, until the stream
+            // delivers one of them (bounded): rows on both sides of the addition
+            int i = 500;
             try (java.sql.Connection c = pg.connect(DB);
                  java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO busy_t VALUES (?)")) {
-                for (int i = 1; i <= n; i++) {
-                    ps.setInt(1, i);
+                while (i < 20_000 && events.stream().noneMatch(e -> e.op() == Operation.INSERT)) {
+                    ps.setInt(1, ++i);
                     ps.executeUpdate();
                 }
             }
+            n = i;
             await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= n);
         }
         assertThat(events).extracting(e -> (Integer) e.after().get("id")).doesNotHaveDuplicates().hasSize(n);
