@@ -21,8 +21,8 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  * <ul>
  * <li>Backlog: {@code rows} inserts in 1 000-row transactions, then {@code rows} one-row transactions, written
  * before any reader starts. Each part is read by a new JVM per reader, from where the part starts. Per reader:
- * events/s of each part, time from JVM launch to the first event, peak RSS. The resumable route reads the first
- * {@value #RESUMABLE_SAMPLE} rows of each part only: at default settings it is slow.</li>
+ * events/s of each part, time from JVM launch to the first event, peak RSS. The resumable route reads the whole
+ * backlog like the others (positions are stored off the stream's thread).</li>
  * <li>Latency: a writer at 1 000 and 10 000 rows/s stamps each row before the statement that commits it; the
  * route measures stamp to exchange, after a warm-up at the same rate. p50/p99 for the camel-dblog and the
  * Debezium route.</li>
@@ -36,8 +36,6 @@ public final class ChangeStreamBenchmark {
     static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
     /** The backlog's 1 000-row transactions, then its one-row transactions. */
     static final List<String> PARTS = List.of("batch", "single");
-    /** Events per part the resumable route reads: at default settings it stores each position synchronously. */
-    private static final int RESUMABLE_SAMPLE = 20_000;
     private static final List<Integer> RATES = List.of(1_000, 10_000);
     /** The reader's JIT warms up on rows at the target rate before the measured ones. */
     private static final int WARM_UP_SECONDS = 3;
@@ -120,8 +118,7 @@ public final class ChangeStreamBenchmark {
         List<Backlog> backlog = new ArrayList<>();
         // a profile is of camel-dblog's route only (the resumable one mostly waits for ZooKeeper)
         for (String reader : profile ? List.of("dblog") : READERS) {
-            // the resumable route at defaults is slow (a ZooKeeper write per event): a sample of each part
-            int count = reader.equals("dblog-zk") ? Math.min(rows, RESUMABLE_SAMPLE) : rows;
+            int count = rows;
             Map<String, Map<String, String>> parts = new LinkedHashMap<>();
             long startToFirst = -1;
             for (String part : PARTS) {
