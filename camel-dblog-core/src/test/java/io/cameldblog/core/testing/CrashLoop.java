@@ -71,39 +71,50 @@ public final class CrashLoop {
 
         /**
          * What breaks "a kill -9 repeats only the rows processed after the last stored position, at most
-         * {@code bound} of them": per killed run, the next run must start with exactly the last rows delivered
-         * before the kill (same keys, same payloads, same order), at most {@code bound}, and deliver nothing twice
-         * after them. Empty when the rule holds.
+         * {@code bound} of them": per killed run, the next run must begin with rows processed before, in the same
+         * order with the same payloads, starting somewhere in the last {@code bound} rows of the stream so far (the
+         * rows after the stored position) and running on from there; then deliver nothing twice. A run killed while
+         * it was still replaying stored nothing new, so the run after it may replay from the same place again.
+         * Empty when the rule holds.
          */
         public List<String> replayViolations(int bound) {
             List<String> violations = new ArrayList<>();
-            List<Delivery> before = new ArrayList<>();
-            Set<Integer> seen = new HashSet<>();
+            // the stream as processed so far: each row once, in the order it was first delivered
+            List<Delivery> history = new ArrayList<>();
+            Map<Integer, Integer> index = new HashMap<>();
             for (int r = 0; r < runs.size(); r++) {
                 List<Delivery> run = runs.get(r);
                 if (r < kills && run.isEmpty()) {
                     violations.add("run " + r + " was killed before it delivered anything");
                 }
-                if (r > 0) {
-                    int again = replayedPerKill().get(r - 1);
-                    if (again > bound) {
-                        violations.add("run " + r + " delivered " + again + " rows again, more than " + bound);
+                int again = 0;
+                while (again < run.size() && index.containsKey(run.get(again).key())) {
+                    again++;
+                }
+                if (r > 0 && again > 0) {
+                    int from = index.get(run.get(0).key());
+                    if (history.size() - from > bound) {
+                        violations.add("run " + r + " started " + (history.size() - from) + " rows back, more than "
+                                       + bound);
                     }
-                    List<Delivery> tail = before.subList(Math.max(0, before.size() - again), before.size());
-                    if (!run.subList(0, again).equals(tail)) {
+                    int end = Math.min(history.size(), from + again);
+                    if (from + again > history.size() || !run.subList(0, again).equals(history.subList(from, end))) {
                         violations.add("run " + r + " replayed " + run.subList(0, Math.min(again, 5))
-                                       + "... instead of the last " + again + " rows before the kill "
-                                       + tail.subList(0, Math.min(again, 5)) + "...");
-                    }
-                    for (Delivery d : run.subList(again, run.size())) {
-                        if (seen.contains(d.key())) {
-                            violations.add("run " + r + " delivered key " + d.key() + " again after its replay");
-                            break;
-                        }
+                                       + "... instead of the rows from " + history.get(from) + " on in the order"
+                                       + " they were processed");
+                    } else if (end < history.size() && again < run.size()) {
+                        violations.add("run " + r + " skipped from " + history.get(end - 1) + " to new rows,"
+                                       + " leaving out " + (history.size() - end) + " processed after it");
                     }
                 }
-                run.forEach(d -> seen.add(d.key()));
-                before.addAll(run);
+                for (Delivery d : run.subList(again, run.size())) {
+                    if (index.containsKey(d.key())) {
+                        violations.add("run " + r + " delivered key " + d.key() + " again after its replay");
+                        break;
+                    }
+                    index.put(d.key(), history.size());
+                    history.add(d);
+                }
             }
             return violations;
         }
