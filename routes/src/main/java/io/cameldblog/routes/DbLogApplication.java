@@ -70,7 +70,6 @@ public final class DbLogApplication {
                 camel.getPropertiesComponent().resolveProperty("dblog.progress-millis")
                         .ifPresent(v -> progress.setIntervalMillis(Long.parseLong(v.trim())));
                 camel.getManagementStrategy().addEventNotifier(progress);
-                camel.getManagementStrategy().addEventNotifier(new UnstoredPositionsReport());
                 PositionStore.bind(camel);
                 try {
                     HighAvailability.configure(camel);

@@ -91,9 +91,9 @@ class ShutdownBoundedIT {
         assertThat(tookMillis).isLessThan((SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000L);
         String console = app.logText();
         String shutdown = console.substring(console.indexOf("triggered by SIGTERM"));
-        // the strategy names the endpoint (shop) when its reader stops; the app names the route for what is left
+        // the strategy names the endpoint of route mysql-shop, the position and the store when its reader stops
         assertThat(shutdown).as("names what it could not store").containsPattern(
-                "(mysql-shop|shop): position mysql-bin\\.\\d+:\\d+ not stored");
+                "shop: position mysql-bin\\.\\d+:\\d+ not stored in ZooKeeper \\S+ when its reader stopped");
     }
 
     /** MariaDB with a writer inserting an order every 50 ms, the app streaming them with positions in ZooKeeper. */
