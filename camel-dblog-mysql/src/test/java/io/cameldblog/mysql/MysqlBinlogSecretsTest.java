@@ -2,16 +2,15 @@ package io.cameldblog.mysql;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 import io.cameldblog.core.testing.CapturedLog;
+import io.cameldblog.core.testing.ConsumerHealth;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.support.PluginHelper;
@@ -63,9 +62,7 @@ class MysqlBinlogSecretsTest {
 
             // a stream that breaks: the server goes away under it
             CamelContext broken = withSecrets(new DefaultCamelContext());
-            HealthCheckRegistry registry = HealthCheckRegistry.get(broken);
-            registry.setEnabled(true);
-            registry.register(registry.resolveById("consumers"));
+            ConsumerHealth.enable(broken);
             broken.addRoutes(route(String.format(base, "broken", "cdc") + "&trustStorePassword={{db.trust}}"
                                    + "&sslMode=disabled&keyStorePassword={{db.trust}}", "broken"));
             try {
@@ -77,20 +74,18 @@ class MysqlBinlogSecretsTest {
                 // a trust store with TLS off is refused: the message must not show its password either
                 broken.stop();
                 broken = withSecrets(new DefaultCamelContext());
-                registry = HealthCheckRegistry.get(broken);
-                registry.setEnabled(true);
-                registry.register(registry.resolveById("consumers"));
+                ConsumerHealth.enable(broken);
                 broken.addRoutes(route(String.format(base, "broken", "cdc"), "broken"));
                 broken.start();
             }
             CamelContext context = broken;
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> state(context) == HealthCheck.State.UP);
+                await().atMost(Duration.ofSeconds(20)).until(() -> ConsumerHealth.of(context, "broken").getState() == HealthCheck.State.UP);
                 seen.add(dump(context));
                 seen.add(context.getRoutes().get(0).getEndpoint().toString());
                 db.close();
                 stopped = true;
-                await().atMost(Duration.ofSeconds(30)).until(() -> state(context) == HealthCheck.State.DOWN);
+                await().atMost(Duration.ofSeconds(30)).until(() -> ConsumerHealth.of(context, "broken").getState() == HealthCheck.State.DOWN);
                 for (HealthCheck.Result r : HealthCheckHelper.invoke(context)) {
                     seen.add(String.valueOf(r.getMessage().orElse("")));
                     seen.add(String.valueOf(r.getDetails()));
@@ -129,12 +124,6 @@ class MysqlBinlogSecretsTest {
                 from(uri).routeId(id).to("log:received?level=DEBUG");
             }
         };
-    }
-
-    private static HealthCheck.State state(CamelContext context) {
-        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
-        return results.stream().filter(r -> r.getCheck().getId().contains("broken")).findFirst()
-                .map(HealthCheck.Result::getState).orElse(HealthCheck.State.UNKNOWN);
     }
 
     private static String dump(CamelContext context) throws Exception {

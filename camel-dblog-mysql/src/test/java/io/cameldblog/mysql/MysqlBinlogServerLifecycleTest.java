@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,13 +17,12 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.resume.FileResumeStrategy;
 import io.cameldblog.core.testing.CapturedLog;
+import io.cameldblog.core.testing.ConsumerHealth;
 import io.cameldblog.core.testing.ResumableRun;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.AfterAll;
@@ -85,7 +83,8 @@ class MysqlBinlogServerLifecycleTest {
         db.execute("INSERT INTO shop.gtid_purged VALUES (3)");
 
         List<Integer> delivered = new CopyOnWriteArrayList<>();
-        CamelContext context = contextWithHealth();
+        CamelContext context = new DefaultCamelContext();
+        ConsumerHealth.enable(context);
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
@@ -97,7 +96,7 @@ class MysqlBinlogServerLifecycleTest {
             context.start();
             // DOWN with the cause (between attempts the reader reopens, so one result must show both)
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                HealthCheck.Result r = consumerCheck(context);
+                HealthCheck.Result r = ConsumerHealth.of(context, "capture");
                 return r.getState() == HealthCheck.State.DOWN
                        && r.getMessage().filter(m -> m.contains("cannot send the binlog")).isPresent();
             });
@@ -194,20 +193,6 @@ class MysqlBinlogServerLifecycleTest {
              var rs = s.executeQuery("SHOW BINARY LOGS")) {
             return rs.next() ? rs.getString(1) : null;
         }
-    }
-
-    private static CamelContext contextWithHealth() {
-        CamelContext context = new DefaultCamelContext();
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        registry.setEnabled(true);
-        registry.register(registry.resolveById("consumers"));
-        return context;
-    }
-
-    private static HealthCheck.Result consumerCheck(CamelContext context) {
-        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
-        return results.stream().filter(r -> r.getCheck().getId().contains("capture")).findFirst()
-                .orElseThrow(() -> new AssertionError("no consumer health check among " + results));
     }
 
     /** A TCP proxy to the server whose open connections can be made silent without closing them. */

@@ -2,19 +2,17 @@ package io.cameldblog.mysql;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.testing.ConsumerHealth;
 import io.cameldblog.core.testing.RouteStart;
 import io.cameldblog.core.testing.TestCertificates;
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.ObjectHelper;
 import org.junit.jupiter.api.AfterAll;
@@ -92,25 +90,16 @@ class MysqlBinlogTlsTest {
         // fallback, so the stream never starts and the consumer reports DOWN with the cause
         try (CapturingRoute route = new CapturingRoute(uri("tls_ca", "localhost",
                 "sslMode=verify_identity&reconnectDelay=200&trustStore=" + certs.otherCa()))) {
-            HealthCheckRegistry registry = HealthCheckRegistry.get(route.context());
-            registry.setEnabled(true);
-            registry.register(registry.resolveById("consumers"));
+            ConsumerHealth.enable(route.context());
             route.start();
             db.execute("INSERT INTO tls.secured VALUES (2, 'never read')");
-            await().atMost(Duration.ofSeconds(30)).until(() -> consumerCheck(route).getMessage()
+            await().atMost(Duration.ofSeconds(30)).until(() -> ConsumerHealth.of(route.context(), "capture").getMessage()
                     .filter(m -> m.contains("TLS to the replication connection")).isPresent());
-            HealthCheck.Result down = consumerCheck(route);
+            HealthCheck.Result down = ConsumerHealth.of(route.context(), "capture");
             assertThat(down.getState()).isEqualTo(HealthCheck.State.DOWN);
             assertThat(down.getMessage().get()).contains("trustStore", "Fix:").doesNotContain(PASSWORD);
             assertThat(route.events()).isEmpty();
         }
-    }
-
-    private static HealthCheck.Result consumerCheck(CapturingRoute route) {
-        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(route.context());
-        return results.stream().filter(r -> r.getCheck().getId().contains("capture")).findFirst()
-                .orElseThrow(() -> new AssertionError("no health check of the consumer among "
-                                                      + results.stream().map(r -> r.getCheck().getId()).toList()));
     }
 
     @Test

@@ -2,13 +2,13 @@ package io.cameldblog.core.consumer;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cameldblog.core.testing.ConsumerHealth;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.consumer.ScriptedSource.Connection;
 import io.cameldblog.core.consumer.ScriptedSource.Seq;
@@ -17,8 +17,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
-import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.logging.log4j.core.LogEvent;
@@ -43,9 +41,7 @@ class ChangeStreamLoopTest {
         final CamelContext context = new DefaultCamelContext();
 
         Run(ScriptedSource source, long reconnectDelay, long maxDelay, long poison) throws Exception {
-            HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-            registry.setEnabled(true);
-            registry.register(registry.resolveById("consumers"));
+            ConsumerHealth.enable(context);
             DefaultComponent component = new DbLogComponent() {
                 @Override
                 protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) {
@@ -71,9 +67,7 @@ class ChangeStreamLoopTest {
         }
 
         HealthCheck.Result health() {
-            Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(context);
-            return results.stream().filter(r -> r.getCheck().getId().equals("consumer:scripted")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no consumer health check among " + results));
+            return ConsumerHealth.of(context, "scripted");
         }
 
         @Override
