@@ -107,10 +107,13 @@ class MongoIdlePositionTest {
             assertThat(oplog().find().sort(Sorts.ascending("$natural")).first().get("ts")).isEqualTo(lastWrite);
             assertThat(oplog().find(Filters.eq("ts", new BsonTimestamp(captured.timestampValue()))).first()).isNull();
         }
-        // (nothing written while stopped: the stand-in reuses the trimmed slots, so "oldest" would be wrong)
+        // Nothing is written while stopped, and one change at a time after: the stand-in reuses the trimmed slots,
+        // so its $natural order no longer follows the timestamps ("oldest" would be wrong, and two entries written
+        // before one query could come back newest first). A real oplog is a capped collection in timestamp order.
         List<Object> second = new CopyOnWriteArrayList<>();
         CamelContext two = run("quiet", options, second);
         quiet.insertOne(new Document("_id", 2));
+        await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(2));
         quiet.insertOne(new Document("_id", 3));
         await().atMost(Duration.ofSeconds(20)).until(() -> second.contains(3));
         two.stop();
