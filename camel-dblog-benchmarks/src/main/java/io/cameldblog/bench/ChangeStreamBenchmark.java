@@ -27,9 +27,10 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  * route measures stamp to exchange, after a warm-up at the same rate. p50/p99 for the camel-dblog and the
  * Debezium route.</li>
  * </ul>
- * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]}. With
- * {@code --profile} only the camel-dblog route runs, recording JFR ({@code settings=profile}) into
- * {@code camel-dblog-benchmarks/target/bench/}.
+ * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]
+ * [--readers=dblog,dblog-zk]}. With {@code --profile} only the camel-dblog route runs (or the camel-dblog readers
+ * named by {@code --readers}), recording JFR ({@code settings=profile}) into {@code camel-dblog-benchmarks/target/bench/}.
+ * {@code --readers} runs only the named backlog readers (the table's ratios need {@code dblog} among them).
  */
 public final class ChangeStreamBenchmark {
 
@@ -59,6 +60,15 @@ public final class ChangeStreamBenchmark {
             return Long.parseLong(single.get("perSecond"));
         }
 
+        /** Reader JVM's CPU time per event, in µs: the batch part's, the single part's (-1 if not measured). */
+        double cpuMicros(Map<String, String> part) {
+            return Long.parseLong(part.getOrDefault("cpuNsPerEvent", "-1000")) / 1000.0;
+        }
+
+        double streamCpuMicros(Map<String, String> part) {
+            return Long.parseLong(part.getOrDefault("streamCpuNsPerEvent", "-1000")) / 1000.0;
+        }
+
         long peakRssKb() {
             return Math.max(Long.parseLong(batch.get("rssKb")), Long.parseLong(single.get("rssKb")));
         }
@@ -75,6 +85,7 @@ public final class ChangeStreamBenchmark {
         boolean profile = false;
         boolean latency = true;
         String only = null;
+        List<String> readers = null;
         for (String arg : args) {
             if (arg.equals("--profile")) {
                 profile = true;
@@ -82,6 +93,11 @@ public final class ChangeStreamBenchmark {
                 latency = false;
             } else if (arg.startsWith("--only=")) {
                 only = arg.substring("--only=".length());
+            } else if (arg.startsWith("--readers=")) {
+                readers = List.of(arg.substring("--readers=".length()).split(","));
+                if (!READERS.containsAll(readers) || !readers.contains("dblog")) {
+                    throw new IllegalArgumentException("--readers takes some of " + READERS + ", dblog among them");
+                }
             } else {
                 plain.add(arg);
             }
@@ -92,16 +108,18 @@ public final class ChangeStreamBenchmark {
                           + " transactions; latency %d s per rate; %d cores; one JVM per reader (-Xmx1g)%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, rows, latencySeconds,
                 Runtime.getRuntime().availableProcessors());
+        // a profile is of camel-dblog's route only unless told otherwise (the others are not ours to profile)
+        List<String> backlogReaders = readers != null ? readers : profile ? List.of("dblog") : READERS;
         StringBuilder report = new StringBuilder();
         try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
             if (only == null || only.equals("mysql")) {
                 try (MysqlBench mysql = new MysqlBench()) {
-                    run(mysql, "mysql", rows, latencySeconds, latency, profile, zooKeeper, report);
+                    run(mysql, "mysql", rows, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
                 }
             }
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {
-                    run(pg, "pg", rows, latencySeconds, latency, profile, zooKeeper, report);
+                    run(pg, "pg", rows, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
                 }
             }
         }
@@ -111,13 +129,13 @@ public final class ChangeStreamBenchmark {
     }
 
     private static void run(BenchSource source, String key, int rows, int latencySeconds, boolean latency,
-                            boolean profile, SandboxZooKeeper zooKeeper, StringBuilder report) throws Exception {
+                            boolean profile, List<String> readers, SandboxZooKeeper zooKeeper, StringBuilder report)
+            throws Exception {
         long t = System.nanoTime();
         source.writeBacklog(rows, rows);
         System.out.printf("%s: backlog written in %.1f s%n", source.title(), (System.nanoTime() - t) / 1e9);
         List<Backlog> backlog = new ArrayList<>();
-        // a profile is of camel-dblog's route only (the resumable one mostly waits for ZooKeeper)
-        for (String reader : profile ? List.of("dblog") : READERS) {
+        for (String reader : readers) {
             int count = rows;
             Map<String, Map<String, String>> parts = new LinkedHashMap<>();
             long startToFirst = -1;
@@ -215,6 +233,16 @@ public final class ChangeStreamBenchmark {
                     b.singlePerSecond(), (double) b.singlePerSecond() / route.singlePerSecond(),
                     b.startToFirstMillis() / 1000.0, b.peakRssKb() >> 10,
                     (double) b.peakRssKb() / route.peakRssKb()));
+        }
+        t.append(String.format(Locale.ROOT, "%nCPU time per event (less sensitive to a loaded machine than events/s)%n%n"));
+        t.append("| reader | reader JVM, 1 000-row tx | streaming thread | reader JVM, 1-row tx | streaming thread |\n");
+        t.append("|---|---:|---:|---:|---:|\n");
+        for (Backlog b : results) {
+            if (b.complete()) {
+                t.append(String.format(Locale.ROOT, "| %s | %.1f µs | %.1f µs | %.1f µs | %.1f µs |%n", name(b.reader()),
+                        b.cpuMicros(b.batch()), b.streamCpuMicros(b.batch()), b.cpuMicros(b.single()),
+                        b.streamCpuMicros(b.single())));
+            }
         }
         return t.append('\n').toString();
     }

@@ -19,7 +19,10 @@ import jdk.jfr.consumer.RecordingFile;
  * nearest caller in the project, Camel or a client library (owner: where the JDK work is asked for), and by
  * every method on the stack (total, once per sample), as shares of those samples.
  * <p>
- * {@code java -cp ... io.cameldblog.bench.JfrTop <file.jfr> [top]}.
+ * With {@code --all-threads} every thread's samples count (the resumable route's position writer, Camel's and the
+ * client's threads), with a line per thread.
+ * <p>
+ * {@code java -cp ... io.cameldblog.bench.JfrTop <file.jfr> [top] [--all-threads]}.
  */
 public final class JfrTop {
 
@@ -32,6 +35,8 @@ public final class JfrTop {
 
     public static void main(String[] args) throws Exception {
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        boolean allThreads = List.of(args).contains("--all-threads");
+        Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> owner = new HashMap<>();
@@ -43,10 +48,12 @@ public final class JfrTop {
                 continue;
             }
             List<RecordedFrame> frames = stack.getFrames();
-            if (frames.stream().noneMatch(f -> name(f).equals(STREAM_FRAME))) {
+            if (!allThreads && frames.stream().noneMatch(f -> name(f).equals(STREAM_FRAME))) {
                 continue;
             }
             samples++;
+            threads.merge(event.getThread("sampledThread") == null ? "?"
+                    : event.getThread("sampledThread").getJavaName(), 1, Integer::sum);
             self.merge(name(frames.get(0)), 1, Integer::sum);
             frames.stream().map(JfrTop::name).filter(n -> OWNERS.stream().anyMatch(n::startsWith)).findFirst()
                     .ifPresent(n -> owner.merge(n, 1, Integer::sum));
@@ -57,7 +64,11 @@ public final class JfrTop {
                 }
             }
         }
-        System.out.printf("%s: %d execution samples on the streaming thread%n", args[0], samples);
+        System.out.printf("%s: %d execution samples on %s%n", args[0], samples,
+                allThreads ? "all threads" : "the streaming thread");
+        if (allThreads) {
+            print("thread", threads, samples, top);
+        }
         print("self", self, samples, top);
         print("owner (nearest project / Camel / client frame)", owner, samples, top);
         print("total (on the stack)", total, samples, top);
