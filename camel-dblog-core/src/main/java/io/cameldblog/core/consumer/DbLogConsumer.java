@@ -12,15 +12,16 @@ import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.DbLogResumeAdapter;
+import io.cameldblog.core.resume.PositionResumable;
 import io.cameldblog.core.resume.StoredPositionNotifier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.resume.OffsetKey;
 import org.apache.camel.resume.ResumeAware;
 import org.apache.camel.resume.ResumeStrategy;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.resume.ResumeStrategyHelper;
-import org.apache.camel.support.resume.Resumables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,8 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
 
     private final DbLogEndpoint<P> endpoint;
     private final AtomicLong eventCount = new AtomicLong();
+    /** The key of every position this consumer hands to the resume strategy (its endpoint's name). */
+    private OffsetKey<String> offsetKey;
 
     private ResumeStrategy resumeStrategy;
     private DbLogConsumerHealthCheck healthCheck;
@@ -76,6 +79,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        offsetKey = PositionResumable.key(endpoint.getName());
         startPosition = resolveStartPosition();
         LOG.info("{} starting from {}", endpoint.getEndpointBaseUri(), startPosition);
         if (resumeStrategy == null) {
@@ -203,7 +207,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         message.setHeader(DbLogConstants.KEY, event.key());
         if (event.position() != null) {
             // read by the route's ResumableCompletion once the exchange is done: stored only on success
-            message.setHeader(Exchange.OFFSET, Resumables.of(endpoint.getName(), event.position()));
+            message.setHeader(Exchange.OFFSET, new PositionResumable(offsetKey, event.position()));
         }
     }
 
@@ -219,7 +223,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
         // every event before this position was processed (emit is synchronous), so storing it breaks no rule
         try {
-            resumeStrategy.updateLastOffset(Resumables.of(endpoint.getName(), position));
+            resumeStrategy.updateLastOffset(new PositionResumable(offsetKey, position));
             if (!(resumeStrategy instanceof StoredPositionNotifier)) {
                 confirmStored(position);
             }

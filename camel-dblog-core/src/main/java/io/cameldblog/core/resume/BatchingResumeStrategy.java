@@ -10,6 +10,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code batchIntervalMillis} make the writer wait for more positions, for users who want fewer writes. Stopping
  * stores the newest position. A position is never skipped: after a crash the stream restarts at the last stored one.
  * <p>
+ * Handing over is lock-free and allocates nothing (a volatile write of the position and two counters): the writer
+ * builds what it stores from the newest position when it writes, so a fast stream pays per exchange only for
+ * the hand-over, not for the store. The consumer's thread takes a lock only when it must wait (the bound is
+ * reached) or wake an idle writer.
+ * <p>
  * Positions never move backwards: a store refuses a position older than the one it holds for that endpoint
  * ({@link LogPosition#compareToStored(Map)}), so a former leader writing late cannot undo a newer reader's progress;
  * {@link #readerStopped(String)} also drops what a consumer left unstored when it stops reading.
@@ -51,20 +58,29 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchingResumeStrategy.class);
 
-    /** Waiting positions of one endpoint: the newest, and how many handed-over positions it stands for. */
+    /**
+     * The positions handed over for one endpoint: the newest, how many were handed over, and how many of those a
+     * stored (or dropped) position covers; the difference is what waits. {@code newest} is written before
+     * {@code handedOver} counts it, so whoever reads the count first and then the position gets one that covers at
+     * least that many.
+     */
     private static final class Slot {
-        Pending newest;
-        int unstored;
-    }
+        volatile LogPosition newest;
+        final AtomicLong handedOver = new AtomicLong();
+        /** Written under {@code state}. */
+        volatile long covered;
 
-    private record Pending(LogPosition position, Map<String, Object> entry) {
+        boolean waiting() {
+            return handedOver.get() > covered;
+        }
     }
 
     /** What the writer took to store: per endpoint the newest position and how many of its slot's it covers. */
-    private record Taken(String endpoint, Slot slot, Pending pending, int covers) {
+    private record Taken(String endpoint, Slot slot, LogPosition position, long covers) {
     }
 
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    /** Read lock-free by every hand-over; slots are added and removed under {@code state}. */
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<Map<String, Object>>>> listeners = new ConcurrentHashMap<>();
     private final ReentrantLock state = new ReentrantLock();
     /** Signalled when positions arrive, a flush is asked for, or the strategy stops: wakes the writer. */
@@ -96,13 +112,17 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     private long retryMillis = 1000;
 
     private int users;
-    private Thread writer;
-    private long waitingSinceNanos;
+    private volatile Thread writer;
+    /** When the oldest unstored position was handed over (0: none waits), for {@code batchIntervalMillis}. */
+    private volatile long waitingSinceNanos;
     private long retryAtNanos;
-    private int unstoredTotal;
-    private int mostUnstored;
+    /** Handed over and not stored, over all endpoints: never above {@code maxUnstored}. */
+    private final AtomicInteger unstoredTotal = new AtomicInteger();
+    private final AtomicInteger mostUnstored = new AtomicInteger();
+    /** The writer waits for positions; the hand-over that makes a write due clears it and wakes the writer. */
+    private final AtomicInteger writerIdle = new AtomicInteger();
     private boolean storeFailing;
-    private boolean holding;
+    private volatile boolean holding;
     private final Map<String, Boolean> refusing = new HashMap<>();
 
     /**
@@ -256,52 +276,108 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             throw new IllegalArgumentException("A camel-dblog resume strategy stores camel-dblog positions, not "
                                                + (value == null ? "null" : value.getClass().getName()));
         }
-        String name = String.valueOf(key.getValue());
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("endpoint", name);
-        entry.put("position", position.toMap());
-        entry.put("text", position.text());
-        Throwable failure = null;
-        state.lock();
-        try {
-            failure = awaitRoom();
-            Slot slot = slots.computeIfAbsent(name, k -> new Slot());
-            slot.newest = new Pending(position, entry);
-            slot.unstored++;
-            unstoredTotal++;
-            mostUnstored = Math.max(mostUnstored, unstoredTotal);
-            if (waitingSinceNanos == 0) {
-                waitingSinceNanos = System.nanoTime();
-            }
-            work.signalAll();
-        } finally {
-            state.unlock();
+        Object name = key.getValue();
+        Throwable failure = reserveRoom();
+        Slot slot = slots.get(name);
+        if (slot == null) {
+            slot = slotOf(String.valueOf(name));
+        }
+        slot.newest = position;
+        slot.handedOver.incrementAndGet();
+        if (batchIntervalMillis > 0 && waitingSinceNanos == 0) {
+            waitingSinceNanos = System.nanoTime();
+            wakeIdleWriter();
+        } else if (writerIdle.get() != 0 && unstoredTotal.get() >= batchSize) {
+            wakeIdleWriter();
         }
         if (callBack != null) {
             callBack.onUpdate(failure);
         }
     }
 
-    /** Back-pressure: holds the caller while the bound is reached and the writer runs (caller holds {@code state}). */
+    private Slot slotOf(String name) {
+        state.lock();
+        try {
+            return slots.computeIfAbsent(name, k -> new Slot());
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /**
+     * Counts one more unstored position; while {@code maxUnstored} are unstored and the writer runs, holds the caller
+     * until it stored some (back-pressure). Returns the interruption that ended a hold, if any.
+     */
+    private Throwable reserveRoom() {
+        while (true) {
+            int unstored = unstoredTotal.get();
+            if (unstored >= maxUnstored && writer != null && isRunAllowed()) {
+                Throwable interrupted = awaitRoom();
+                if (interrupted == null) {
+                    continue;
+                }
+                unstored = unstoredTotal.getAndIncrement();
+                mostUnstored.accumulateAndGet(unstored + 1, Math::max);
+                return interrupted;
+            }
+            if (unstoredTotal.compareAndSet(unstored, unstored + 1)) {
+                if (unstored >= mostUnstored.get()) {
+                    mostUnstored.accumulateAndGet(unstored + 1, Math::max);
+                }
+                if (holding) {
+                    tookPositionsAgain();
+                }
+                return null;
+            }
+        }
+    }
+
+    /** Waits while the bound is reached and the writer runs; null once there is room (or no writer to wait for). */
     private Throwable awaitRoom() {
-        while (unstoredTotal >= maxUnstored && writer != null && isRunAllowed()) {
-            if (!holding) {
-                holding = true;
-                LOG.warn("{} positions are not stored in {} yet (maxUnstored={}): holding the stream until it takes"
-                         + " them", unstoredTotal, describeStore(), maxUnstored);
+        state.lock();
+        try {
+            while (unstoredTotal.get() >= maxUnstored && writer != null && isRunAllowed()) {
+                if (!holding) {
+                    holding = true;
+                    LOG.warn("{} positions are not stored in {} yet (maxUnstored={}): holding the stream until it"
+                             + " takes them", unstoredTotal.get(), describeStore(), maxUnstored);
+                }
+                try {
+                    room.await(retryMillis, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return e;
+                }
             }
+            return null;
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** A hand-over found room after the stream was held: told once, like the hold. */
+    private void tookPositionsAgain() {
+        state.lock();
+        try {
+            if (holding) {
+                holding = false;
+                LOG.info("{} takes positions again: the stream goes on", describeStore());
+            }
+        } finally {
+            state.unlock();
+        }
+    }
+
+    /** Wakes the writer if it waits for positions (once: the first caller to see it idle). */
+    private void wakeIdleWriter() {
+        if (writerIdle.compareAndSet(1, 0)) {
+            state.lock();
             try {
-                room.await(retryMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return e;
+                work.signalAll();
+            } finally {
+                state.unlock();
             }
         }
-        if (holding && unstoredTotal < maxUnstored) {
-            holding = false;
-            LOG.info("{} takes positions again: the stream goes on", describeStore());
-        }
-        return null;
     }
 
     /**
@@ -310,15 +386,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
      * dropped, so it is never written later over the position of the reader that took over.
      */
     public void readerStopped(String endpointName) {
-        Taken taken;
-        state.lock();
-        try {
-            Slot slot = slots.get(endpointName);
-            taken = slot == null || slot.newest == null ? null
-                    : new Taken(endpointName, slot, slot.newest, slot.unstored);
-        } finally {
-            state.unlock();
-        }
+        Slot slot = slots.get(endpointName);
+        Taken taken = slot == null ? null : taken(endpointName, slot);
         // stopped before its reader (master: stops the wrapped consumer after the route's services): nothing to store
         if (taken != null && isStarted()) {
             Throwable failure;
@@ -327,15 +396,15 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             }
             if (failure != null) {
                 LOG.warn("{}: position {} not stored in {} when its reader stopped ({}); dropped, the next reader"
-                         + " continues from the last stored position", endpointName, taken.pending().position().text(),
+                         + " continues from the last stored position", endpointName, taken.position().text(),
                         describeStore(), failure.getMessage());
             }
         }
         state.lock();
         try {
-            Slot slot = slots.remove(endpointName);
-            if (slot != null) {
-                unstoredTotal = Math.max(0, unstoredTotal - slot.unstored);
+            Slot removed = slots.remove(endpointName);
+            if (removed != null) {
+                cover(removed, removed.handedOver.get());
             }
             room.signalAll();
         } finally {
@@ -353,28 +422,46 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
 
     private List<Taken> take() {
         List<Taken> batch = new ArrayList<>();
-        state.lock();
-        try {
-            slots.forEach((name, slot) -> {
-                if (slot.newest != null) {
-                    batch.add(new Taken(name, slot, slot.newest, slot.unstored));
-                }
-            });
-            waitingSinceNanos = 0;
-        } finally {
-            state.unlock();
-        }
+        // before the counts are read: a hand-over this batch misses sees 0 and starts the interval again
+        waitingSinceNanos = 0;
+        slots.forEach((name, slot) -> {
+            Taken t = taken(name, slot);
+            if (t != null) {
+                batch.add(t);
+            }
+        });
         return batch;
+    }
+
+    /** The slot's newest position and the count it covers (read in that order, see {@link Slot}); null if none waits. */
+    private static Taken taken(String name, Slot slot) {
+        long handedOver = slot.handedOver.get();
+        LogPosition newest = slot.newest;
+        return handedOver > slot.covered && newest != null ? new Taken(name, slot, newest, handedOver) : null;
+    }
+
+    /** Counts the slot's positions up to {@code handedOver} as stored or dropped (caller holds {@code state}). */
+    private void cover(Slot slot, long handedOver) {
+        long covered = handedOver - slot.covered;
+        if (covered > 0) {
+            slot.covered = handedOver;
+            unstoredTotal.addAndGet((int) -covered);
+        }
     }
 
     /** Writes what was taken; on failure the untaken rest keeps waiting (caller holds {@code storeLock}). */
     private Throwable storeTaken(List<Taken> batch) {
         for (Taken t : batch) {
-            Map<String, Object> entry = new LinkedHashMap<>(t.pending().entry());
+            LogPosition stored = t.position();
+            Map<String, Object> position = stored.toMap();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("endpoint", t.endpoint());
+            entry.put("position", position);
+            entry.put("text", stored.text());
             entry.put("updated", Instant.now().toString());
             boolean written;
             try {
-                written = store(t.endpoint(), entry, t.pending().position());
+                written = store(t.endpoint(), entry, stored);
             } catch (Exception ex) {
                 storeFailed(ex);
                 return ex;
@@ -383,24 +470,16 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             noteRefusal(t, written);
             state.lock();
             try {
-                Slot slot = t.slot();
-                // a slot dropped meanwhile (its reader stopped) counts nothing any more, nor does its successor
-                if (slots.get(t.endpoint()) == slot) {
-                    // positions handed over meanwhile stay for the next write
-                    int covered = Math.min(slot.unstored, t.covers());
-                    slot.unstored -= covered;
-                    unstoredTotal = Math.max(0, unstoredTotal - covered);
-                    if (slot.newest == t.pending()) {
-                        slot.newest = null;
-                    }
+                // a slot dropped meanwhile (its reader stopped) counts nothing any more, nor does its successor;
+                // positions handed over meanwhile stay for the next write
+                if (slots.get(t.endpoint()) == t.slot()) {
+                    cover(t.slot(), t.covers());
                 }
                 room.signalAll();
             } finally {
                 state.unlock();
             }
             // refused: the store holds a newer position, which covers this one too
-            @SuppressWarnings("unchecked")
-            Map<String, Object> position = (Map<String, Object>) entry.get("position");
             for (Consumer<Map<String, Object>> listener : listeners.getOrDefault(t.endpoint(), List.of())) {
                 try {
                     listener.accept(position);
@@ -433,19 +512,23 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         Boolean before = refusing.put(t.endpoint(), !written);
         if (!written && !Boolean.TRUE.equals(before)) {
             LOG.info("{} holds a newer position for {} than {}: not written back (another reader got further;"
-                     + " positions never move backwards)", describeStore(), t.endpoint(),
-                    t.pending().position().text());
+                     + " positions never move backwards)", describeStore(), t.endpoint(), t.position().text());
         }
     }
 
     private void writeLoop() {
         while (true) {
-            List<Taken> batch;
             state.lock();
             try {
                 while (!due()) {
-                    if (!isRunAllowed()) {
+                    if (!isRunAllowed() || writer != Thread.currentThread()) {
                         return;
+                    }
+                    // waiting for positions only (no retry pending): the hand-over that makes a write due wakes us;
+                    // said before the last look at the slots, so that hand-over sees it or the look sees the position
+                    writerIdle.set(retryAtNanos == 0 ? 1 : 0);
+                    if (due()) {
+                        break;
                     }
                     long waitNanos = nanosUntilDue();
                     try {
@@ -459,11 +542,12 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
                     }
                 }
             } finally {
+                writerIdle.set(0);
                 state.unlock();
             }
             Throwable failure;
             synchronized (storeLock) {
-                batch = take();
+                List<Taken> batch = take();
                 failure = batch.isEmpty() ? null : storeTaken(batch);
             }
             state.lock();
@@ -482,27 +566,36 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         }
     }
 
-    /** Whether the writer should write now (caller holds {@code state}). */
+    /**
+     * Whether the writer should write now (caller holds {@code state}). Counted from the slots, not from
+     * {@code unstoredTotal}: a hand-over counts there before its position is in its slot, and the writer must not
+     * spin on a position it cannot take yet; the hand-over wakes it once the position is there.
+     */
     private boolean due() {
-        if (unstoredTotal == 0 || slots.values().stream().allMatch(s -> s.newest == null)) {
+        long unstored = 0;
+        for (Slot slot : slots.values()) {
+            unstored += slot.handedOver.get() - slot.covered;
+        }
+        if (unstored <= 0) {
             return false;
         }
         long now = System.nanoTime();
         if (retryAtNanos != 0 && now - retryAtNanos < 0) {
             return false;
         }
-        long interval = TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
-        return unstoredTotal >= batchSize
-               || batchIntervalMillis > 0 && waitingSinceNanos != 0 && now - waitingSinceNanos >= interval;
+        long since = waitingSinceNanos;
+        return unstored >= batchSize
+               || batchIntervalMillis > 0 && since != 0 && now - since >= TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
     }
 
     private long nanosUntilDue() {
         long now = System.nanoTime();
         long until = 0;
+        long since = waitingSinceNanos;
         if (retryAtNanos != 0 && now - retryAtNanos < 0) {
             until = retryAtNanos - now;
-        } else if (batchIntervalMillis > 0 && waitingSinceNanos != 0) {
-            until = Math.max(1, waitingSinceNanos + TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis) - now);
+        } else if (batchIntervalMillis > 0 && since != 0) {
+            until = Math.max(1, since + TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis) - now);
         }
         return until;
     }
@@ -554,36 +647,22 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     /** Positions handed over but not stored yet, per endpoint (text form), for tests and diagnostics. */
     public Map<String, String> unstoredPositions() {
         Map<String, String> result = new HashMap<>();
-        state.lock();
-        try {
-            slots.forEach((k, v) -> {
-                if (v.newest != null) {
-                    result.put(k, v.newest.position().text());
-                }
-            });
-        } finally {
-            state.unlock();
-        }
+        slots.forEach((name, slot) -> {
+            LogPosition newest = slot.newest;
+            if (slot.waiting() && newest != null) {
+                result.put(name, newest.text());
+            }
+        });
         return result;
     }
 
     /** How many completed exchanges are handed over and not stored yet (what a kill -9 now would replay). */
     public int unstoredCount() {
-        state.lock();
-        try {
-            return unstoredTotal;
-        } finally {
-            state.unlock();
-        }
+        return unstoredTotal.get();
     }
 
     /** The most exchanges ever unstored at once since this strategy was created: measured, never above maxUnstored. */
     public int mostUnstored() {
-        state.lock();
-        try {
-            return mostUnstored;
-        } finally {
-            state.unlock();
-        }
+        return mostUnstored.get();
     }
 }
