@@ -6,9 +6,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.EventHeader;
 import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.FormatDescriptionEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.ChecksumType;
 import com.github.shyiko.mysql.binlog.event.deserialization.DeleteRowsEventDataDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializationException;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.UpdateRowsEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.WriteRowsEventDataDeserializer;
@@ -24,18 +29,25 @@ import com.github.shyiko.mysql.binlog.io.ByteArrayInputStream;
  * under {@code DATE_AND_TIME_AS_LONG_MICRO}, or {@code null} for a value that is no date. The row deserializers
  * need the table maps seen so far; the client keeps those in a private map, so this deserializer keeps its own
  * copy as table-map events go by, and drops it on each rotation so that it does not grow without bound.
+ * <p>
+ * Table maps are decoded by a {@link TableMapDecoder}, which decodes a table map repeated by every transaction only
+ * once. It is plugged in by overriding the client's table-map step rather than registering a table-map
+ * deserializer, which the client would run next to its own one (decoding each table map twice).
  */
 final class BinlogEventDeserializer extends EventDeserializer {
 
     private final Map<Long, TableMapEventData> tableMaps;
+    private final TableMapDecoder tableMapDecoder = new TableMapDecoder();
+    /** Bytes of checksum after each event's body: from the client's handshake and each format description event. */
+    private int checksumLength;
 
     BinlogEventDeserializer() {
         this(new HashMap<>());
     }
 
-    /** Table maps kept for the row deserializers. */
+    /** Table maps kept for the row deserializers and the decoder. */
     int cachedTableMaps() {
-        return tableMaps.size();
+        return tableMaps.size() + tableMapDecoder.size();
     }
 
     BinlogEventDeserializer(Map<Long, TableMapEventData> tableMaps) {
@@ -69,8 +81,36 @@ final class BinlogEventDeserializer extends EventDeserializer {
         } else if (type == EventType.ROTATE) {
             // each file's transactions carry the table maps they need: the previous file's are never used again
             tableMaps.clear();
+            tableMapDecoder.clear();
+        } else if (event.getData() instanceof FormatDescriptionEventData format) {
+            checksumLength = format.getChecksumType().getLength();
         }
         return event;
+    }
+
+    @Override
+    public void setChecksumType(ChecksumType checksumType) {
+        super.setChecksumType(checksumType);
+        checksumLength = checksumType.getLength();
+    }
+
+    /** The body read as the client reads any event's body (its checksum skipped), decoded by the table-map decoder. */
+    @Override
+    public EventData deserializeTableMapEventData(ByteArrayInputStream in, EventHeader header) throws IOException {
+        int length = (int) header.getDataLength() - checksumLength;
+        try {
+            byte[] body;
+            in.enterBlock(length);
+            try {
+                body = in.read(length);
+            } finally {
+                in.skipToTheEndOfTheBlock();
+                in.skip(checksumLength);
+            }
+            return tableMapDecoder.decode(body);
+        } catch (IOException e) {
+            throw new EventDataDeserializationException(header, e);
+        }
     }
 
     private static final class WriteRows extends WriteRowsEventDataDeserializer {

@@ -42,7 +42,7 @@ final class BinlogEventHandler {
         handlers.put(EventType.ANONYMOUS_GTID, gtid);
         handlers.put(EventType.GTID_TAGGED, gtid);
         handlers.put(EventType.MARIADB_GTID, new MariadbGtidEventHandler(cursor));
-        handlers.put(EventType.QUERY, new QueryEventHandler(name, cursor, filter, schemas, events));
+        handlers.put(EventType.QUERY, new QueryEventHandler(name, cursor, filter, tableMaps, events));
         handlers.put(EventType.TABLE_MAP, new TableMapEventHandler(tableMaps));
         EventTypeHandler rows = new RowsEventHandler(cursor, tableMaps, filter, events);
         for (EventType t : new EventType[] { EventType.WRITE_ROWS, EventType.EXT_WRITE_ROWS, EventType.UPDATE_ROWS,

@@ -20,10 +20,10 @@ final class QueryEventHandler implements EventTypeHandler {
     private final String name;
     private final BinlogCursor cursor;
     private final TableFilter filter;
-    private final TableSchemas schemas;
+    private final TableMaps schemas;
     private final ChangeEventFactory events;
 
-    QueryEventHandler(String name, BinlogCursor cursor, TableFilter filter, TableSchemas schemas,
+    QueryEventHandler(String name, BinlogCursor cursor, TableFilter filter, TableMaps schemas,
                       ChangeEventFactory events) {
         this.name = name;
         this.cursor = cursor;

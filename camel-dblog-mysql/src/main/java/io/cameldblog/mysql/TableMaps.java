@@ -13,6 +13,10 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
  * a reader could rely on, so both are cleared on each {@code ROTATE}: a server with many tables, or one whose
  * tables are recreated often (each {@code TRUNCATE} or {@code ALTER} gives a new id), does not grow them without
  * bound.
+ * <p>
+ * A schema stays resolved while its table id keeps coming with the same table map ({@link TableMapDecoder} gives
+ * back the same instance for the same event body): a stream of one-row transactions resolves it once, not once per
+ * transaction. A new table map for the id, a DDL statement ({@link #invalidate}) or a rotation resolves it again.
  */
 final class TableMaps {
 
@@ -25,9 +29,20 @@ final class TableMaps {
     }
 
     void put(TableMapEventData map) {
-        maps.put(map.getTableId(), map);
-        // the same id may now describe another version of the table
-        schemas.remove(map.getTableId());
+        if (maps.put(map.getTableId(), map) != map) {
+            // the same id may now describe another version of the table
+            schemas.remove(map.getTableId());
+        }
+    }
+
+    /**
+     * A DDL statement changed one table, or every table of {@code db} when {@code table} is null, or any table: the
+     * catalogue forgets it and every schema is resolved again (DDL is rare; names in statements and table maps
+     * need not agree in case).
+     */
+    void invalidate(String db, String table) {
+        schemas.clear();
+        source.invalidate(db, table);
     }
 
     /** The table map of {@code tableId}, or null when none was seen since the last rotation. */

@@ -60,9 +60,11 @@ class BinlogEventHandlerTest {
         }
     };
 
+    private int resolved;
     private final TableSchemas schemas = new TableSchemas() {
         @Override
         public TableSchema resolve(TableMapEventData map) {
+            resolved++;
             return new TableSchema(map.getDatabase(), map.getTable(),
                     List.of(new ColumnSpec("id", ColumnType.LONG, 0, false, null, List.of(), false)), List.of(0));
         }
@@ -219,6 +221,86 @@ class BinlogEventHandlerTest {
         h.handle(event(EventType.XID, 250, 281, new XidEventData()));
         assertThat(emitted.get(emitted.size() - 1).position()).isEqualTo(new BinlogPosition("binlog.000008", 4, 1, null));
         assertThat(emitted.get(emitted.size() - 1).after()).containsEntry("id", 9999);
+    }
+
+    @Test
+    void aTableMapRepeatedByEveryTransactionIsResolvedOnceUntilADdlStatementOrANewTableMap() throws Exception {
+        BinlogEventHandler h = handler(BinlogPosition.of(FILE, 4));
+        // the deserializer gives back the same instance for the same table map event (TableMapDecoder)
+        TableMapEventData orders = tableMap(41, "orders");
+        long pos = 4;
+        for (int t = 1; t <= 3; t++) {
+            oneRowTransaction(h, pos, orders, t);
+            pos += 281;
+        }
+        assertThat(resolved).as("one resolution for three transactions").isEqualTo(1);
+
+        h.handle(event(EventType.GTID, pos, pos + 79, gtid(4)));
+        h.handle(event(EventType.QUERY, pos + 79, pos + 150, query("ALTER TABLE shop.orders ADD COLUMN note INT")));
+        pos += 150;
+        oneRowTransaction(h, pos, orders, 5);
+        assertThat(resolved).as("resolved again after the DDL statement").isEqualTo(2);
+
+        pos += 281;
+        oneRowTransaction(h, pos, tableMap(41, "orders"), 6);
+        assertThat(resolved).as("resolved again for another table map of the id").isEqualTo(3);
+        assertThat(emitted).extracting(e -> e.after().get("id")).containsExactly(1, 2, 3, 5, 6);
+    }
+
+    private void oneRowTransaction(BinlogEventHandler h, long pos, TableMapEventData map, int id) throws Exception {
+        h.handle(event(EventType.GTID, pos, pos + 79, gtid(pos)));
+        h.handle(event(EventType.QUERY, pos + 79, pos + 150, query("BEGIN")));
+        h.handle(event(EventType.TABLE_MAP, pos + 150, pos + 200, map));
+        h.handle(event(EventType.EXT_WRITE_ROWS, pos + 200, pos + 250, rows(map.getTableId(), id)));
+        h.handle(event(EventType.XID, pos + 250, pos + 281, new XidEventData()));
+    }
+
+    @Test
+    void theDeserializerDecodesATableMapRepeatedByEveryTransactionOnce() throws Exception {
+        // three TABLE_MAP events with CRC32 checksums, the third for another version of the table (a BIGINT column)
+        byte[] first = tableMapEvent(41, ColumnType.LONG, 1000);
+        byte[] again = tableMapEvent(41, ColumnType.LONG, 2000);
+        byte[] altered = tableMapEvent(41, ColumnType.LONGLONG, 3000);
+        byte[] name = "binlog.000008".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer rotate = ByteBuffer.allocate(19 + 8 + name.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        rotate.putInt(0).put((byte) 4).putInt(1).putInt(rotate.capacity()).putInt(0).putShort((short) 0x20);
+        rotate.putLong(4).put(name).putInt(0);
+        ByteBuffer stream = ByteBuffer.allocate(first.length + again.length + altered.length + rotate.capacity());
+        stream.put(first).put(again).put(altered).put(rotate.array());
+        BinlogEventDeserializer deserializer = new BinlogEventDeserializer();
+        deserializer.setChecksumType(com.github.shyiko.mysql.binlog.event.deserialization.ChecksumType.CRC32);
+        ByteArrayInputStream in = new ByteArrayInputStream(stream.array());
+
+        TableMapEventData a = deserializer.nextEvent(in).getData();
+        TableMapEventData b = deserializer.nextEvent(in).getData();
+        TableMapEventData c = deserializer.nextEvent(in).getData();
+        assertThat(deserializer.cachedTableMaps()).as("the row deserializers' table map and the decoder's").isEqualTo(2);
+        assertThat(((RotateEventData) deserializer.nextEvent(in).getData()).getBinlogFilename()).isEqualTo("binlog.000008");
+        assertThat(deserializer.cachedTableMaps()).as("dropped on rotation").isZero();
+        assertThat(in.peek()).as("each event read to its end, checksum included").isEqualTo(-1);
+        assertThat(a.getTableId()).isEqualTo(41);
+        assertThat(a.getDatabase()).isEqualTo("shop");
+        assertThat(a.getTable()).isEqualTo("orders");
+        assertThat(a.getColumnTypes()).containsExactly((byte) ColumnType.LONG.getCode());
+        assertThat(b).as("the same body: decoded once").isSameAs(a);
+        assertThat(c).isNotSameAs(a);
+        assertThat(c.getColumnTypes()).containsExactly((byte) ColumnType.LONGLONG.getCode());
+    }
+
+    /** A TABLE_MAP event of {@code shop.orders} with one column, a made-up CRC32 (nothing checks it) after its body. */
+    private static byte[] tableMapEvent(long tableId, ColumnType type, int crc) {
+        ByteBuffer body = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(new byte[] { (byte) tableId, 0, 0, 0, 0, 0 }).putShort((short) 1);
+        body.put((byte) 4).put("shop".getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        body.put((byte) 6).put("orders".getBytes(StandardCharsets.US_ASCII)).put((byte) 0);
+        // one column: its type, no type metadata, nullable
+        body.put((byte) 1).put((byte) type.getCode()).put((byte) 0).put((byte) 1);
+        int bodyLength = body.position();
+        int length = 19 + bodyLength + 4;
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(1_700_000_000).put((byte) 19).putInt(1).putInt(length).putInt(crc + length).putShort((short) 0);
+        b.put(body.array(), 0, bodyLength).putInt(crc);
+        return b.array();
     }
 
     @Test
