@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
-import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.resume.BatchingResumeStrategy;
@@ -198,17 +197,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     }
 
     private void setHeaders(Message message, ChangeEvent event) {
-        message.setHeader(DbLogConstants.SOURCE, event.source().connector());
-        message.setHeader(DbLogConstants.DATABASE, event.source().db());
-        message.setHeader(DbLogConstants.TABLE, event.source().qualifiedTable());
-        message.setHeader(DbLogConstants.OPERATION, event.op().name());
-        message.setHeader(DbLogConstants.POSITION, event.source().position());
-        message.setHeader(DbLogConstants.TIMESTAMP, event.source().tsMs());
-        message.setHeader(DbLogConstants.KEY, event.key());
-        if (event.position() != null) {
-            // read by the route's ResumableCompletion once the exchange is done: stored only on success
-            message.setHeader(Exchange.OFFSET, new PositionResumable(offsetKey, event.position()));
-        }
+        // the offset is read by the route's ResumableCompletion once the exchange is done: stored only on success
+        message.getHeaders().putAll(new ChangeEventHeaders(event,
+                event.position() == null ? null : new PositionResumable(offsetKey, event.position())));
     }
 
     @Override
