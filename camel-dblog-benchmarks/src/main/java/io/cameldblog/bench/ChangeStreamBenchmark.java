@@ -13,6 +13,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cameldblog.sandbox.SandboxZooKeeper;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Side by side in one run, per source (MariaDB binlog, PostgreSQL pgoutput), each reader in its own JVM
@@ -146,7 +150,11 @@ public final class ChangeStreamBenchmark {
                 args.put("zookeeper", zooKeeper.connectString());
                 String label = key + "-" + part + "-" + reader;
                 ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, profile), OUT);
-                Map<String, String> result = child.awaitResult(600);
+                Map<String, String> result = new LinkedHashMap<>(child.awaitResult(600));
+                if (reader.equals("dblog-zk")) {
+                    // how often the route stored its position for the part: each store is one write of its node
+                    result.put("zkWrites", String.valueOf(nodeWrites(zooKeeper, "/camel-dblog/offsets/" + args.get("name"))));
+                }
                 parts.put(part, result);
                 if (part.equals("batch") && "true".equals(result.get("complete"))) {
                     startToFirst = Long.parseLong(result.get("firstEpochMillis")) - child.launchEpochMillis();
@@ -186,6 +194,16 @@ public final class ChangeStreamBenchmark {
             }
         }
         report.append(latencyTable(source.title(), latencies));
+    }
+
+    /** How many times a node was written since it was created (its data version), -1 if there is none. */
+    private static int nodeWrites(SandboxZooKeeper zooKeeper, String path) throws Exception {
+        try (CuratorFramework client = CuratorFrameworkFactory.newClient(zooKeeper.connectString(),
+                new RetryOneTime(100))) {
+            client.start();
+            Stat stat = client.checkExists().forPath(path);
+            return stat == null ? -1 : stat.getVersion() + 1;
+        }
     }
 
     private static List<String> jvmOptions(String label, String reader, boolean profile) throws IOException {

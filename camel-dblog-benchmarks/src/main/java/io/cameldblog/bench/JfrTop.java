@@ -22,7 +22,10 @@ import jdk.jfr.consumer.RecordingFile;
  * With {@code --all-threads} every thread's samples count (the resumable route's position writer, Camel's and the
  * client's threads), with a line per thread.
  * <p>
- * {@code java -cp ... io.cameldblog.bench.JfrTop <file.jfr> [top] [--all-threads]}.
+ * With {@code --under=<class.method>} also what that method calls (the frame above it on the stack), as shares of
+ * all samples: where its time goes.
+ * <p>
+ * {@code java -cp ... io.cameldblog.bench.JfrTop <file.jfr> [top] [--all-threads] [--under=<class.method>]}.
  */
 public final class JfrTop {
 
@@ -34,9 +37,12 @@ public final class JfrTop {
     }
 
     public static void main(String[] args) throws Exception {
-        int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
+        int top = args.length > 1 && args[1].matches("\\d+") ? Integer.parseInt(args[1]) : 25;
         boolean allThreads = List.of(args).contains("--all-threads");
         Map<String, Integer> threads = new HashMap<>();
+        String under = List.of(args).stream().filter(a -> a.startsWith("--under=")).map(a -> a.substring(8))
+                .findFirst().orElse(null);
+        Map<String, Integer> callees = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> total = new HashMap<>();
         Map<String, Integer> owner = new HashMap<>();
@@ -57,6 +63,15 @@ public final class JfrTop {
             self.merge(name(frames.get(0)), 1, Integer::sum);
             frames.stream().map(JfrTop::name).filter(n -> OWNERS.stream().anyMatch(n::startsWith)).findFirst()
                     .ifPresent(n -> owner.merge(n, 1, Integer::sum));
+            if (under != null) {
+                // the outermost call of the method: what it calls, or itself when sampled in its own code
+                for (int i = frames.size() - 1; i >= 0; i--) {
+                    if (name(frames.get(i)).equals(under)) {
+                        callees.merge(i == 0 ? "(self)" : name(frames.get(i - 1)), 1, Integer::sum);
+                        break;
+                    }
+                }
+            }
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : frames) {
                 if (seen.add(name(frame))) {
@@ -72,6 +87,9 @@ public final class JfrTop {
         print("self", self, samples, top);
         print("owner (nearest project / Camel / client frame)", owner, samples, top);
         print("total (on the stack)", total, samples, top);
+        if (under != null) {
+            print("called by " + under, callees, samples, top);
+        }
     }
 
     private static String name(RecordedFrame frame) {

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import io.cameldblog.core.LogPosition;
+import io.cameldblog.core.json.ChangeEventJson;
 import org.apache.camel.resume.Offset;
 import org.apache.camel.resume.OffsetKey;
 import org.apache.camel.resume.Resumable;
@@ -609,6 +610,9 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        // Jackson's first use loads a few hundred classes (and may set off a metaspace collection): at start, not
+        // on the writer's first store while the stream runs
+        ChangeEventJson.write(Map.of("endpoint", describeStore()));
         state.lock();
         try {
             retryAtNanos = 0;
