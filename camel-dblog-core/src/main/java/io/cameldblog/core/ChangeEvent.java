@@ -32,14 +32,18 @@ public final class ChangeEvent {
 
     private ChangeEvent(Builder b) {
         this.op = Objects.requireNonNull(b.op, "op");
-        this.before = b.before == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.before));
-        this.after = b.after == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.after));
+        this.before = b.before == null ? null : readOnly(b.before, b.ownMaps);
+        this.after = b.after == null ? null : readOnly(b.after, b.ownMaps);
         this.source = Objects.requireNonNull(b.source, "source");
         this.tsMs = b.tsMs != null ? b.tsMs : System.currentTimeMillis();
-        this.key = b.key == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.key));
+        this.key = b.key == null ? Map.of() : readOnly(b.key, b.ownMaps);
         this.unchangedColumns = b.unchangedColumns == null ? Set.of()
                 : Collections.unmodifiableSet(new LinkedHashSet<>(b.unchangedColumns));
         this.position = b.position;
+    }
+
+    private static Map<String, Object> readOnly(Map<String, Object> map, boolean own) {
+        return Collections.unmodifiableMap(own ? map : new LinkedHashMap<>(map));
     }
 
     public static Builder builder() {
@@ -147,8 +151,19 @@ public final class ChangeEvent {
         private Map<String, Object> key;
         private Set<String> unchangedColumns; // created only for the rare row that has one
         private LogPosition position;
+        private boolean ownMaps;
 
         private Builder() {
+        }
+
+        /**
+         * The maps given to {@link #before}, {@link #after} and {@link #key} were made for this event and the caller
+         * keeps no reference it could change them through: the event wraps them read-only instead of copying them
+         * (a source building each row's maps, once per row). Without it they are copied.
+         */
+        public Builder ownMaps() {
+            this.ownMaps = true;
+            return this;
         }
 
         public Builder op(Operation op) {

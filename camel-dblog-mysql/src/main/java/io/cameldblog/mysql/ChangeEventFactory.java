@@ -43,8 +43,9 @@ final class ChangeEventFactory {
                 .tsMs(at.timestamp()).position(position.text())
                 .extra("file", position.file()).extra("pos", position.offset()).extra("row", cursor.rowIndex())
                 .extra("server_id", at.serverId()).extra("gtid", cursor.gtid()).build();
-        return ChangeEvent.builder().op(op).before(before).after(after).source(source).key(key).position(position)
-                .build();
+        // the images and key are this row's own maps, built above for it alone
+        return ChangeEvent.builder().ownMaps().op(op).before(before).after(after).source(source).key(key)
+                .position(position).build();
     }
 
     private static Map<String, Object> image(TableSchema schema, Serializable[] values, BitSet included) {
