@@ -70,6 +70,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         final AtomicLong handedOver = new AtomicLong();
         /** Written under {@code state}. */
         volatile long covered;
+        /** Its reader stopped ({@link #readerStopped}): a hand-over that still reached it counts as dropped. */
+        volatile boolean dropped;
 
         boolean waiting() {
             return handedOver.get() > covered;
@@ -285,7 +287,10 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         }
         slot.newest = position;
         slot.handedOver.incrementAndGet();
-        if (batchIntervalMillis > 0 && waitingSinceNanos == 0) {
+        if (slot.dropped) {
+            // its reader stopped while this was handed over: dropped like the rest of the slot, counted as such
+            dropLate(slot);
+        } else if (batchIntervalMillis > 0 && waitingSinceNanos == 0) {
             waitingSinceNanos = System.nanoTime();
             wakeIdleWriter();
         } else if (writerIdle.get() != 0 && unstoredTotal.get() >= batchSize) {
@@ -293,6 +298,16 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         }
         if (callBack != null) {
             callBack.onUpdate(failure);
+        }
+    }
+
+    private void dropLate(Slot slot) {
+        state.lock();
+        try {
+            cover(slot, slot.handedOver.get());
+            room.signalAll();
+        } finally {
+            state.unlock();
         }
     }
 
@@ -405,6 +420,8 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         try {
             Slot removed = slots.remove(endpointName);
             if (removed != null) {
+                // said before the count is read: a hand-over this count misses sees it and counts itself
+                removed.dropped = true;
                 cover(removed, removed.handedOver.get());
             }
             room.signalAll();
