@@ -25,12 +25,19 @@ public interface SnapshotSource<P extends LogPosition> extends AutoCloseable {
 
     /**
      * Reads at most {@code limit} rows of {@code table} whose key comes after {@code afterKey} (from the first row
-     * when null), in key order, and then the log's current position as the chunk's watermark.
+     * when null), in key order, and the chunk's watermark: a log position such that every change the rows do
+     * not show comes in the log after {@code current}, and every change they do show comes before the watermark.
+     * Log events between {@code current} and the watermark replace the rows they touch; the rest are delivered once
+     * the reader reaches the watermark. Usually the log's end read after the rows (PostgreSQL's
+     * {@code pg_current_wal_lsn()}, the newest oplog entry), or the snapshot's exact position where the server
+     * gives one (MariaDB's {@code binlog_snapshot_file/position}); a source whose snapshot turned out older than
+     * {@code current} reads the chunk again.
      *
      * @param afterKey a key this source gave in an earlier {@link SnapshotChunk#keys()}, possibly after a round
      *                 trip through the position store's JSON (numbers may come back as another Number type)
+     * @param current  where the reader is: everything before it is delivered
      */
-    SnapshotChunk<P> readChunk(SnapshotTable table, List<Object> afterKey, int limit) throws Exception;
+    SnapshotChunk<P> readChunk(SnapshotTable table, List<Object> afterKey, int limit, P current) throws Exception;
 
     /**
      * Whether a reader that has delivered everything before {@code current} (a position it gave to

@@ -187,7 +187,7 @@ public final class Snapshotter<P extends LogPosition> {
             LOG.info("{}: snapshot of {} {}", uri, table.name(),
                     progress.afterKey() == null ? "from its first row" : "continues after key " + progress.afterKey());
         }
-        SnapshotChunk<P> chunk = source.readChunk(table, progress.afterKey(), chunkSize);
+        SnapshotChunk<P> chunk = source.readChunk(table, progress.afterKey(), chunkSize, position);
         if (chunk.rows().isEmpty()) {
             finishTable(position, sink);
             return;
