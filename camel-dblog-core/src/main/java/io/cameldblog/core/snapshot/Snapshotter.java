@@ -59,6 +59,9 @@ public final class Snapshotter<P extends LogPosition> {
     private record Row(ChangeEvent event, List<Object> key) {
     }
 
+    /** Keys of window rows a partial log event touched: read again when the window is delivered. */
+    private final java.util.Set<List<String>> readAgain = new java.util.HashSet<>();
+
     /**
      * @param progress            where a stored position left a snapshot ({@link SnapshotProgress#none()} if none)
      * @param initialSnapshotDone called (on the reader's thread) once the last step of the initial snapshot is
@@ -117,6 +120,16 @@ public final class Snapshotter<P extends LogPosition> {
         if (w == null || !table.name().equals(filterName(event.source()))) {
             return;
         }
+        if (source.isPartial(event)) {
+            // dropping the row would leave a consumer with the patch alone: the row is read again on delivery
+            for (List<String> key : java.util.Arrays.asList(normalise(event.key(), table.keyColumns()),
+                    normalise(event.after(), table.keyColumns()))) {
+                if (key != null && w.containsKey(key)) {
+                    readAgain.add(key);
+                }
+            }
+            return;
+        }
         w.remove(normalise(event.key(), table.keyColumns()));
         w.remove(normalise(event.before(), table.keyColumns()));
         w.remove(normalise(event.after(), table.keyColumns()));
@@ -146,6 +159,7 @@ public final class Snapshotter<P extends LogPosition> {
     /** The reader lost its connection: it continues from the last delivered position, so the open chunk is read again. */
     public void connectionLost() {
         window = null;
+        readAgain.clear();
         watermark = null;
         closeSource();
     }
@@ -210,6 +224,9 @@ public final class Snapshotter<P extends LogPosition> {
         Map<List<String>, Row> rows = window;
         window = null;
         watermark = null;
+        if (!readAgain.isEmpty()) {
+            rows = withRowsReadAgain(rows);
+        }
         Iterator<Row> it = rows.values().iterator();
         while (it.hasNext()) {
             Row row = it.next();
@@ -228,6 +245,32 @@ public final class Snapshotter<P extends LogPosition> {
             // stores the progress past rows the log replaced (none may follow before a kill)
             sink.advance(position);
         }
+    }
+
+    /** The window's rows, those a partial event touched replaced by the row as it is now (or left out if gone). */
+    private Map<List<String>, Row> withRowsReadAgain(Map<List<String>, Row> rows) throws Exception {
+        List<List<Object>> keys = new ArrayList<>();
+        for (List<String> key : readAgain) {
+            Row row = rows.get(key);
+            if (row != null) {
+                keys.add(row.key());
+            }
+        }
+        readAgain.clear();
+        Map<List<String>, ChangeEvent> now = new java.util.HashMap<>();
+        for (ChangeEvent e : source.readAgain(table, keys)) {
+            now.put(normalise(e.after(), table.keyColumns()), e);
+        }
+        Map<List<String>, Row> result = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, Row> e : rows.entrySet()) {
+            Row row = e.getValue();
+            if (!keys.contains(row.key())) {
+                result.put(e.getKey(), row);
+            } else if (now.containsKey(e.getKey())) {
+                result.put(e.getKey(), new Row(now.get(e.getKey()), row.key()));
+            }
+        }
+        return result;
     }
 
     private void finishTable(P position, ChangeEventSink<P> sink) {
