@@ -10,6 +10,9 @@ import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.SourceInfo;
+import io.cameldblog.core.snapshot.SnapshotMode;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
 import org.apache.camel.Category;
@@ -97,6 +100,33 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
         return isChangeStream() ? new ChangeStreamReader(this) : new OplogReader(this);
     }
 
+    /**
+     * Snapshots read collections in {@code _id} chunks with the newest oplog entry as watermark, so they need the
+     * oplog mode; {@link #doInit} refuses {@code snapshotMode} with {@code mode=changeStream}.
+     */
+    @Override
+    public SnapshotSource<MongoPosition> createSnapshotSource() {
+        if (isChangeStream()) {
+            throw changeStreamSnapshots();
+        }
+        return new MongoSnapshotSource(this);
+    }
+
+    private DbLogConfigurationException changeStreamSnapshots() {
+        return new DbLogConfigurationException("mongooplog:" + getName() + " cannot take snapshots in"
+                                               + " mode=changeStream (only the oplog mode can).",
+                "use mode=oplog (the default) with snapshotMode, or remove snapshotMode.");
+    }
+
+    /**
+     * In change-stream mode a document of the signal collection is an ordinary change: snapshots cannot be taken
+     * there, and a request no reader takes up would ride along with every stored position.
+     */
+    @Override
+    public boolean isSignalTable(SourceInfo source) {
+        return !isChangeStream() && super.isSignalTable(source);
+    }
+
     /** A client for one connection attempt, with majority read concern unless switched off. */
     MongoClient createClient() {
         MongoClientSettings.Builder settings = MongoClientSettings.builder()
@@ -131,6 +161,9 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
             throw new DbLogConfigurationException("Option fullDocumentBeforeChange=" + fullDocumentBeforeChange
                                                   + " is not a pre-image mode of change streams.",
                     "use fullDocumentBeforeChange=off (the default), whenAvailable or required.", e);
+        }
+        if (isChangeStream() && snapshotModeValue() != SnapshotMode.NEVER) {
+            throw changeStreamSnapshots();
         }
         if (collection != null && database == null) {
             throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
