@@ -196,7 +196,16 @@ public final class Snapshotter<P extends LogPosition> {
             return;
         }
         if (table == null || !table.name().equals(step.table()) || !java.util.Objects.equals(table.where(), step.where())) {
-            table = source.tables(List.of(step.table()), step.where()).get(0);
+            try {
+                table = source.tables(List.of(step.table()), step.where()).get(0);
+            } catch (io.cameldblog.core.DbLogConfigurationException e) {
+                // stored with the position: failing here would fail every restart too, and nothing but an edit
+                // of the position store could end it (a signal naming a missing table, a table dropped since)
+                LOG.error("{}: the snapshot of {} is skipped: {}", uri, step.table(), e.getMessage());
+                table = null;
+                finishTable(position, sink);
+                return;
+            }
             tableRows = 0;
             LOG.info("{}: snapshot of {} {}", uri, table.name(),
                     progress.afterKey() == null ? "from its first row" : "continues after key " + progress.afterKey());
@@ -274,7 +283,9 @@ public final class Snapshotter<P extends LogPosition> {
     }
 
     private void finishTable(P position, ChangeEventSink<P> sink) {
-        LOG.info("{}: snapshot of {} complete ({} rows delivered by the snapshot)", uri, table.name(), tableRows);
+        if (table != null) {
+            LOG.info("{}: snapshot of {} complete ({} rows delivered by the snapshot)", uri, table.name(), tableRows);
+        }
         progress = progress.nextTable();
         table = null;
         tableRows = 0;
