@@ -4,12 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.mongodb.client.model.Filters;
+import org.bson.BsonBinary;
+import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
+import org.bson.BsonTimestamp;
 import org.bson.BsonType;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.json.JsonMode;
+import org.bson.types.ObjectId;
 import org.bson.json.JsonWriterSettings;
 
 /**
@@ -23,27 +29,6 @@ final class DocumentIdOrder {
 
     private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED)
             .build();
-
-    /**
-     * The BSON type numbers ({@code $type}) of each bracket of BSON's sort order, first to last (numbers rather than
-     * aliases: deprecated types have no alias on every server version).
-     */
-    private static final List<List<Integer>> BRACKETS = List.of(
-            List.of(-1),            // minKey
-            List.of(10, 6),         // null, undefined
-            List.of(1, 16, 18, 19), // double, int, long, decimal
-            List.of(2, 14),         // string, symbol
-            List.of(3),             // object
-            List.of(4),             // array
-            List.of(5),             // binData
-            List.of(7),             // objectId
-            List.of(8),             // bool
-            List.of(9),             // date
-            List.of(17),            // timestamp
-            List.of(11),            // regex
-            List.of(12),            // dbPointer
-            List.of(13, 15),        // javascript, javascriptWithScope
-            List.of(127));          // maxKey
 
     private DocumentIdOrder() {
     }
@@ -66,14 +51,42 @@ final class DocumentIdOrder {
         return Filters.gt("_id", id);
     }
 
-    /** Documents whose {@code _id} is of a bracket after that of {@code id}; null when none can follow. */
-    static Bson laterBrackets(BsonValue id) {
-        int bracket = bracket(id.getBsonType());
-        List<Integer> later = new ArrayList<>();
-        for (int b = bracket + 1; b < BRACKETS.size(); b++) {
-            later.addAll(BRACKETS.get(b));
+    /**
+     * One query per type bracket after that of {@code after}, up to that of {@code max} (the collection's greatest
+     * {@code _id}: no document is in a later bracket), in sort order. Each selects its whole bracket as a range from
+     * the bracket's least value where there is one, so the {@code _id} index answers it; {@code $type} only for
+     * numbers and the types no one uses as {@code _id}.
+     */
+    static List<Bson> bracketsAfter(BsonValue after, BsonValue max) {
+        List<Bson> brackets = new ArrayList<>();
+        for (int b = bracket(after.getBsonType()) + 1; b <= bracket(max.getBsonType()); b++) {
+            Bson all = wholeBracket(b);
+            if (all != null) {
+                brackets.add(all);
+            }
         }
-        return later.isEmpty() ? null : new Document("_id", new Document("$type", later));
+        return brackets;
+    }
+
+    private static Bson wholeBracket(int bracket) {
+        return switch (bracket) {
+            case 0 -> Filters.eq("_id", new BsonMinKey());
+            case 1 -> Filters.type("_id", BsonType.NULL);
+            case 2 -> Filters.type("_id", "number");
+            case 3 -> Filters.gte("_id", "");
+            case 4 -> Filters.gte("_id", new BsonDocument());
+            case 6 -> Filters.gte("_id", new BsonBinary(new byte[0]));
+            case 7 -> Filters.gte("_id", new ObjectId(new byte[12]));
+            case 8 -> Filters.gte("_id", false);
+            case 9 -> Filters.gte("_id", new BsonDateTime(Long.MIN_VALUE));
+            case 10 -> Filters.gte("_id", new BsonTimestamp(0L));
+            case 12 -> Filters.type("_id", BsonType.DB_POINTER);
+            case 13 -> Filters.or(Filters.type("_id", BsonType.JAVASCRIPT),
+                    Filters.type("_id", BsonType.JAVASCRIPT_WITH_SCOPE));
+            case 14 -> Filters.eq("_id", new BsonMaxKey());
+            // arrays and regular expressions cannot be an _id
+            default -> null;
+        };
     }
 
     static int bracket(BsonType type) {

@@ -115,10 +115,15 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         } else {
             BsonValue after = DocumentIdOrder.decode(afterKey.get(0));
             read(collection, where, DocumentIdOrder.sameBracketAfter(after), limit + 1, docs);
-            Bson later = DocumentIdOrder.laterBrackets(after);
-            if (docs.size() <= limit && later != null) {
+            if (docs.size() <= limit) {
                 // the key's type bracket is done: the next brackets follow in the _id index's order
-                read(collection, where, later, limit + 1 - docs.size(), docs);
+                BsonValue max = greatestId(collection);
+                for (Bson bracket : max == null ? List.<Bson>of() : DocumentIdOrder.bracketsAfter(after, max)) {
+                    read(collection, where, bracket, limit + 1 - docs.size(), docs);
+                    if (docs.size() > limit) {
+                        break;
+                    }
+                }
             }
         }
         // read after the documents: every write they show has its oplog entry at or before this one
@@ -133,6 +138,12 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         Bson query = where == null ? range : range == null ? where : Filters.and(range, where);
         FindIterable<Document> find = query == null ? collection.find() : collection.find(query);
         find.sort(Sorts.ascending("_id")).limit(limit).batchSize(limit).into(into);
+    }
+
+    private static BsonValue greatestId(MongoCollection<Document> collection) {
+        BsonDocument max = collection.withDocumentClass(BsonDocument.class).find().sort(Sorts.descending("_id"))
+                .projection(Projections.include("_id")).limit(1).first();
+        return max == null ? null : max.get("_id");
     }
 
     private OplogPosition newestOplogPosition() {
