@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import com.mongodb.ClientSessionOptions;
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -22,6 +24,8 @@ import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.json.JsonParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots of collections in oplog mode: chunks in {@code _id} order ({@code find({_id: {$gt: last}}).sort({_id: 1})
@@ -33,18 +37,33 @@ import org.bson.json.JsonParseException;
  */
 final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MongoSnapshotSource.class);
     private static final Set<String> SYSTEM_DATABASES = Set.of("admin", "local", "config");
 
     private final MongoOplogEndpoint endpoint;
     private final OplogEntryMapper mapper;
     private final MongoClient client;
     private final MongoCollection<Document> oplog;
+    /** Causally consistent: each chunk reads at or after the reader's position, whichever member answers. */
+    private final ClientSession session;
 
     MongoSnapshotSource(MongoOplogEndpoint endpoint) {
         this.endpoint = endpoint;
         this.mapper = new OplogEntryMapper(endpoint.getName());
         this.client = endpoint.createClient();
         this.oplog = client.getDatabase("local").getCollection("oplog.rs");
+        this.session = causalSession(client);
+    }
+
+    private static ClientSession causalSession(MongoClient client) {
+        // a command first: the driver knows the servers' session support once it has selected one
+        client.getDatabase("admin").runCommand(new Document("ping", 1));
+        if (client.getClusterDescription().getLogicalSessionTimeoutMinutes() == null) {
+            // servers before 3.6 have no sessions: reads then go to the member the read preference picks as is
+            LOG.info("The MongoDB server offers no sessions: snapshot chunks are read without afterClusterTime");
+            return null;
+        }
+        return client.startSession(ClientSessionOptions.builder().causallyConsistent(true).build());
     }
 
     @Override
@@ -109,6 +128,10 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
                                                   MongoPosition current) {
         MongoCollection<Document> collection = collection(table.name());
         Bson where = filter(table.where(), table.name());
+        if (session != null && current instanceof OplogPosition p) {
+            // afterClusterTime: the chunk shows at least every change the reader has delivered
+            session.advanceOperationTime(new BsonTimestamp(p.timestampValue()));
+        }
         List<Document> docs = new ArrayList<>(limit + 1);
         if (afterKey == null || afterKey.isEmpty()) {
             read(collection, where, null, limit + 1, docs);
@@ -133,21 +156,25 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         return new SnapshotChunk<>(events(table.name(), rows), keys(rows), last, watermark);
     }
 
-    private static void read(MongoCollection<Document> collection, Bson where, Bson range, int limit,
-                             List<Document> into) {
+    private void read(MongoCollection<Document> collection, Bson where, Bson range, int limit, List<Document> into) {
         Bson query = where == null ? range : range == null ? where : Filters.and(range, where);
-        FindIterable<Document> find = query == null ? collection.find() : collection.find(query);
+        if (query == null) {
+            query = new Document();
+        }
+        FindIterable<Document> find = session == null ? collection.find(query) : collection.find(session, query);
         find.sort(Sorts.ascending("_id")).limit(limit).batchSize(limit).into(into);
     }
 
-    private static BsonValue greatestId(MongoCollection<Document> collection) {
-        BsonDocument max = collection.withDocumentClass(BsonDocument.class).find().sort(Sorts.descending("_id"))
+    private BsonValue greatestId(MongoCollection<Document> collection) {
+        MongoCollection<BsonDocument> ids = collection.withDocumentClass(BsonDocument.class);
+        BsonDocument max = (session == null ? ids.find() : ids.find(session)).sort(Sorts.descending("_id"))
                 .projection(Projections.include("_id")).limit(1).first();
         return max == null ? null : max.get("_id");
     }
 
     private OplogPosition newestOplogPosition() {
-        Document newest = oplog.find().sort(Sorts.descending("$natural")).limit(1)
+        Document newest = (session == null ? oplog.find() : oplog.find(session)).sort(Sorts.descending("$natural"))
+                .limit(1)
                 .projection(Projections.include("ts")).first();
         if (newest == null) {
             return new OplogPosition(0, 0, OplogPosition.ALL_OPS);
@@ -174,7 +201,9 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         }
         List<Document> docs = new ArrayList<>();
         // without the where filter: the consumer has the patch of each, and needs the whole document under it
-        collection(table.name()).find(Filters.in("_id", ids)).sort(Sorts.ascending("_id")).into(docs);
+        MongoCollection<Document> collection = collection(table.name());
+        Bson query = Filters.in("_id", ids);
+        (session == null ? collection.find(query) : collection.find(session, query)).sort(Sorts.ascending("_id")).into(docs);
         return events(table.name(), docs);
     }
 
@@ -219,6 +248,9 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
 
     @Override
     public void close() {
+        if (session != null) {
+            session.close();
+        }
         client.close();
     }
 }
