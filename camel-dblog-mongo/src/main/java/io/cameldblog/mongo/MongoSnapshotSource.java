@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Snapshots of collections in oplog mode: chunks in {@code _id} order ({@code find({_id: {$gt: last}}).sort({_id: 1})
  * .limit(n + 1)}, on a client of its own with the endpoint's read concern), and as watermark the timestamp of the
- * newest oplog entry, read after the chunk. Every write the chunk shows is committed, and its oplog entry is
- * committed with it, so it is at or before that timestamp; every write the chunk does not show is committed after
+ * newest oplog entry of the collection (or command), read after the chunk. Every write the chunk shows is committed,
+ * and its oplog entry is committed with it, so it is at or before that timestamp; every write the chunk does not show is committed after
  * the documents were read, so after the reader's position (whose entries were committed, and read, before the
  * chunk). Documents become {@code op = r} events through the insert path of {@link OplogEntryMapper}.
  */
@@ -150,7 +150,7 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
             }
         }
         // read after the documents: every write they show has its oplog entry at or before this one
-        OplogPosition watermark = newestOplogPosition();
+        OplogPosition watermark = newestOplogPosition(table.name(), current);
         boolean last = docs.size() <= limit;
         List<Document> rows = last ? docs : docs.subList(0, limit);
         return new SnapshotChunk<>(events(table.name(), rows), keys(rows), last, watermark);
@@ -172,10 +172,20 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         return max == null ? null : max.get("_id");
     }
 
-    private OplogPosition newestOplogPosition() {
-        Document newest = (session == null ? oplog.find() : oplog.find(session)).sort(Sorts.descending("$natural"))
-                .limit(1)
-                .projection(Projections.include("ts")).first();
+    /**
+     * The newest oplog entry that can hold a change of {@code ns}: its own entries and commands (an
+     * {@code applyOps} transaction's entry is a command), or the reader's position if none is newer. Not simply the
+     * newest entry: when the collection is quiet and others are busy, the reader (whose query selects the captured
+     * namespaces) would only pass that one on its next empty batch, a second later, for every chunk. The scan runs
+     * backwards from the oplog's end and stops at the reader's position.
+     */
+    private OplogPosition newestOplogPosition(String ns, MongoPosition current) {
+        Bson relevant = Filters.or(Filters.eq("ns", ns), Filters.eq("op", "c"));
+        if (current instanceof OplogPosition p) {
+            relevant = Filters.or(relevant, Filters.lte("ts", new BsonTimestamp(p.timestampValue())));
+        }
+        Document newest = (session == null ? oplog.find(relevant) : oplog.find(session, relevant))
+                .sort(Sorts.descending("$natural")).limit(1).projection(Projections.include("ts")).first();
         if (newest == null) {
             return new OplogPosition(0, 0, OplogPosition.ALL_OPS);
         }
