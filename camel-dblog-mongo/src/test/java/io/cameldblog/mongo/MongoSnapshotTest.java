@@ -227,14 +227,18 @@ class MongoSnapshotTest {
     }
 
     @Test
-    void aSnapshotWithAFilterDocumentReadsOnlyTheMatchingDocuments() throws Exception {
+    void aSignalWithAFilterDocumentReadsOnlyTheMatchingDocuments() throws Exception {
         MongoCollection<Document> items = server.freshCollection("filtered");
         load(items, 1000);
         try (Rebuild route = new Rebuild(server.endpoint("filtered", "includeNamespaces=" + MongoTestServer.only(items)
                                                                      + "&snapshotChunkSize=64"))) {
-            route.consumer().requestSnapshot(List.of(items.getNamespace().getFullName()), "{\"qty\": {\"$lt\": 10}}");
+            // Debezium's shape: data as a JSON string, the filter document as a string in it
+            signals().insertOne(new Document("_id", "filtered-" + items.getNamespace().getFullName()).append("type", "execute-snapshot").append("data",
+                    "{\"data-collections\": [\"" + items.getNamespace().getFullName() + "\"],"
+                    + " \"where\": \"{\\\"qty\\\": {\\\"$lt\\\": 10}}\"}"));
             await().atMost(Duration.ofSeconds(20)).until(() -> route.readCount() > 0
                                                                && route.consumer().getSnapshotProgress().isDone());
+            assertThat(route.events).noneMatch(e -> e.op() != Operation.READ);
             assertThat(route.reads()).hasSize(100)
                     .allSatisfy(r -> assertThat(((Number) r.after().get("qty")).intValue()).isLessThan(10));
         }
