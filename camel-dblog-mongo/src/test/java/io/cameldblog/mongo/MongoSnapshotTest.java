@@ -233,8 +233,8 @@ class MongoSnapshotTest {
         try (Rebuild route = new Rebuild(server.endpoint("filtered", "includeNamespaces=" + MongoTestServer.only(items)
                                                                      + "&snapshotChunkSize=64"))) {
             // Debezium's shape: data as a JSON string, the filter document as a string in it
-            signals().insertOne(new Document("_id", "filtered-" + items.getNamespace().getFullName()).append("type", "execute-snapshot").append("data",
-                    "{\"data-collections\": [\"" + items.getNamespace().getFullName() + "\"],"
+            signals().insertOne(new Document("_id", "filtered-" + items.getNamespace().getFullName())
+                    .append("type", "execute-snapshot").append("data", "{\"data-collections\": [\"" + items.getNamespace().getFullName() + "\"],"
                     + " \"where\": \"{\\\"qty\\\": {\\\"$lt\\\": 10}}\"}"));
             await().atMost(Duration.ofSeconds(20)).until(() -> route.readCount() > 0
                                                                && route.consumer().getSnapshotProgress().isDone());
