@@ -11,6 +11,7 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.SourceInfo;
+import io.cameldblog.core.TableFilter;
 import io.cameldblog.core.snapshot.SnapshotMode;
 import io.cameldblog.core.snapshot.SnapshotSource;
 import io.cameldblog.core.consumer.ChangeLogReader;
@@ -71,6 +72,9 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
               description = "Wait before querying the oplog again when the tailable cursor ended")
     private long pollInterval = 500;
 
+    /** The table filters without the signal collection (change-stream mode takes no signals). */
+    private volatile TableFilter changeStreamFilter;
+
     public MongoOplogEndpoint(String uri, MongoOplogComponent component) {
         super(uri, component);
     }
@@ -119,12 +123,26 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
     }
 
     /**
-     * In change-stream mode a document of the signal collection is an ordinary change: snapshots cannot be taken
-     * there, and a request no reader takes up would ride along with every stored position.
+     * In change-stream mode a document of the signal collection is an ordinary change (routed only if the table
+     * filters capture it): snapshots cannot be taken there, and a request no reader takes up would ride along with
+     * every stored position.
      */
     @Override
     public boolean isSignalTable(SourceInfo source) {
         return !isChangeStream() && super.isSignalTable(source);
+    }
+
+    @Override
+    public TableFilter getTableFilter() {
+        if (!isChangeStream()) {
+            return super.getTableFilter();
+        }
+        TableFilter f = changeStreamFilter;
+        if (f == null) {
+            f = TableFilter.of(getIncludeTables(), getExcludeTables());
+            changeStreamFilter = f;
+        }
+        return f;
     }
 
     /** A client for one connection attempt, with majority read concern unless switched off. */
@@ -225,6 +243,7 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
 
     public void setIncludeNamespaces(String includeNamespaces) {
         this.includeNamespaces = includeNamespaces;
+        this.changeStreamFilter = null;
         setIncludeTables(includeNamespaces);
     }
 
