@@ -28,12 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Snapshots of collections in oplog mode: chunks in {@code _id} order ({@code find({_id: {$gt: last}}).sort({_id: 1})
- * .limit(n + 1)}, on a client of its own with the endpoint's read concern), and as watermark the timestamp of the
- * newest oplog entry of the collection (or command), read after the chunk. Every write the chunk shows is committed,
- * and its oplog entry is committed with it, so it is at or before that timestamp; every write the chunk does not show is committed after
- * the documents were read, so after the reader's position (whose entries were committed, and read, before the
- * chunk). Documents become {@code op = r} events through the insert path of {@link OplogEntryMapper}.
+ * Snapshots of collections in oplog mode: chunks in {@code _id} order ({@code find({_id: {$gt: last}})
+ * .sort({_id: 1}).limit(n + 1)}, on a client of its own with the endpoint's read concern), and as watermark the
+ * timestamp of the newest oplog entry of the collection (or command), read after the chunk. Every write the chunk
+ * shows is committed, and its oplog entry is committed with it, so it is at or before that timestamp; every write the
+ * chunk does not show is committed after the documents were read, so after the reader's position (whose entries were
+ * committed, and read, before the chunk). Documents become {@code op = r} events through the insert path of
+ * {@link OplogEntryMapper}.
  */
 final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
 
@@ -213,7 +214,8 @@ final class MongoSnapshotSource implements SnapshotSource<MongoPosition> {
         // without the where filter: the consumer has the patch of each, and needs the whole document under it
         MongoCollection<Document> collection = collection(table.name());
         Bson query = Filters.in("_id", ids);
-        (session == null ? collection.find(query) : collection.find(session, query)).sort(Sorts.ascending("_id")).into(docs);
+        (session == null ? collection.find(query) : collection.find(session, query)).sort(Sorts.ascending("_id"))
+                .into(docs);
         return events(table.name(), docs);
     }
 

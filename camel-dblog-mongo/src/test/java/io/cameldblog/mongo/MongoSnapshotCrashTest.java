@@ -86,7 +86,8 @@ class MongoSnapshotCrashTest {
         Set<Object> distinct = new HashSet<>();
         reads.forEach(r -> distinct.add(r.get("id")));
         // a kill repeats at most the chunk in flight and the rows after the last stored position
-        assertThat(reads.size() - distinct.size()).as("snapshot rows delivered again").isLessThanOrEqualTo(2 * (CHUNK + MAX_UNSTORED));
+        assertThat(reads.size() - distinct.size()).as("snapshot rows delivered again")
+                .isLessThanOrEqualTo(2 * (CHUNK + MAX_UNSTORED));
         assertThat(reads(lines, 3)).as("snapshot rows after the kill that came after the snapshot").isZero();
         assertThat(writer.writes()).isGreaterThan(1000);
     }
@@ -118,7 +119,8 @@ class MongoSnapshotCrashTest {
                 String.valueOf(MAX_UNSTORED), String.valueOf(run))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("route-" + run + ".log").toFile()).start();
         try {
-            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> until.test(read(out)));
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> until.test(read(out)));
         } catch (RuntimeException e) {
             System.out.println(Files.readString(dir.resolve("route-" + run + ".log")));
             throw e;

@@ -164,7 +164,8 @@ class MongoSnapshotTest {
     /** Documents of every BSON type the mapper tests cover, with _ids of several types (in BSON sort order). */
     private static List<Document> typedDocuments() {
         List<Document> docs = new ArrayList<>();
-        List<Object> ids = List.of(-5, 2.5, 7L, new org.bson.types.Decimal128(new java.math.BigDecimal("9.10")), "a", "b",
+        List<Object> ids = List.of(-5, 2.5, 7L, new org.bson.types.Decimal128(new java.math.BigDecimal("9.10")),
+                "a", "b",
                 new Document("k", 1), new org.bson.types.Binary(new byte[] {1, 2}),
                 new org.bson.types.ObjectId("6743a1b2c3d4e5f601234567"),
                 new org.bson.types.ObjectId("6743a1b2c3d4e5f601234568"), false, true,
@@ -234,7 +235,8 @@ class MongoSnapshotTest {
                                                                      + "&snapshotChunkSize=64"))) {
             // Debezium's shape: data as a JSON string, the filter document as a string in it
             signals().insertOne(new Document("_id", "filtered-" + items.getNamespace().getFullName())
-                    .append("type", "execute-snapshot").append("data", "{\"data-collections\": [\"" + items.getNamespace().getFullName() + "\"],"
+                    .append("type", "execute-snapshot").append("data", "{\"data-collections\": [\""
+                                                                       + items.getNamespace().getFullName() + "\"],"
                     + " \"where\": \"{\\\"qty\\\": {\\\"$lt\\\": 10}}\"}"));
             await().atMost(Duration.ofSeconds(20)).until(() -> route.readCount() > 0
                                                                && route.consumer().getSnapshotProgress().isDone());
@@ -247,7 +249,8 @@ class MongoSnapshotTest {
     @Test
     void aRequestForAMissingCollectionIsSkippedAndStreamingGoesOn() throws Exception {
         MongoCollection<Document> items = server.freshCollection("present");
-        try (Rebuild route = new Rebuild(server.endpoint("present", "includeNamespaces=" + MongoTestServer.only(items)))) {
+        String options = "includeNamespaces=" + MongoTestServer.only(items);
+        try (Rebuild route = new Rebuild(server.endpoint("present", options))) {
             route.consumer().requestSnapshot(List.of("shop.no_such_collection"), null);
             items.insertOne(new Document("_id", 1));
             await().atMost(Duration.ofSeconds(20)).until(() -> route.received(1)

@@ -62,7 +62,8 @@ class MongoSnapshotWhenNeededTest {
         // changes while stopped, then the oplog rolls past the stored position (trimmed by hand on the stand-in)
         items.deleteOne(Filters.eq("_id", 5));
         items.insertOne(new Document("_id", 2002));
-        BsonTimestamp lastWrite = oplog().find().sort(Sorts.descending("$natural")).first().get("ts", BsonTimestamp.class);
+        BsonTimestamp lastWrite = oplog().find().sort(Sorts.descending("$natural")).first()
+                .get("ts", BsonTimestamp.class);
         List<Object> older = new ArrayList<>();
         for (Document entry : oplog().find()) {
             if (entry.get("ts", BsonTimestamp.class).compareTo(lastWrite) < 0) {
@@ -79,8 +80,8 @@ class MongoSnapshotWhenNeededTest {
 
         // nothing is written while this run reads: the stand-in reuses the trimmed oplog slots, so its newest entry
         // by $natural (the watermark) no longer follows the timestamps; a real oplog keeps timestamp order
-        try (MongoSnapshotTest.Rebuild second = new MongoSnapshotTest.Rebuild(server.endpoint("gone", options
-                                                                                               + "&snapshotMode=when_needed"),
+        String whenNeeded = server.endpoint("gone", options + "&snapshotMode=when_needed");
+        try (MongoSnapshotTest.Rebuild second = new MongoSnapshotTest.Rebuild(whenNeeded,
                 new FileResumeStrategy(offsets))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> second.readCount() > 0
                                                                && second.consumer().getSnapshotProgress().isDone());

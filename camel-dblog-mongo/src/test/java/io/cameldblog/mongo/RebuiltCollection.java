@@ -36,7 +36,8 @@ final class RebuiltCollection {
                     return;
                 }
                 // a patch needs the document under it: a consumer that never saw it would hold the patch alone
-                Map<String, Object> doc = documents.computeIfAbsent(key, k -> new TreeMap<>(Map.of("missing-base", true)));
+                Map<String, Object> doc = documents.computeIfAbsent(key,
+                        k -> new TreeMap<>(Map.of("missing-base", true)));
                 after.forEach((field, value) -> {
                     if (field.contains(".")) {
                         throw new IllegalArgumentException("the test writer sets top-level fields only: " + field);
