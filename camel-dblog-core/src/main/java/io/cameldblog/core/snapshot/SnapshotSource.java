@@ -45,6 +45,28 @@ public interface SnapshotSource<P extends LogPosition> extends AutoCloseable {
      */
     boolean reached(P current, P watermark);
 
+    /**
+     * Whether {@code event} carries only part of the row (MongoDB's oplog updates: the fields set, as a patch), so
+     * that a chunk row it touches cannot simply be dropped: a consumer that never saw the whole row would be left
+     * with the patch alone. Such rows are read again with {@link #readAgain} when the chunk is delivered.
+     */
+    default boolean isPartial(io.cameldblog.core.ChangeEvent event) {
+        return false;
+    }
+
+    /**
+     * The rows of {@code table} with these keys as they are now (rows gone since are left out), as
+     * {@link SnapshotChunk#rows()}: for chunk rows a partial log event touched inside the window. Called once the
+     * reader has passed the window's watermark, so what they show is at least as new as every event delivered; the
+     * events between the reader and the read that follow them in the log are applied again by a consumer on a
+     * newer row, which ends in the same document (each event sets, removes or replaces whole fields).
+     */
+    default List<io.cameldblog.core.ChangeEvent> readAgain(SnapshotTable table, List<List<Object>> keys)
+            throws Exception {
+        throw new UnsupportedOperationException(getClass().getName() + " reports partial events but cannot read rows"
+                                                + " again");
+    }
+
     @Override
     void close();
 }

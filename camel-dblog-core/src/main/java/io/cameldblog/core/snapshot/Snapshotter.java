@@ -59,6 +59,9 @@ public final class Snapshotter<P extends LogPosition> {
     private record Row(ChangeEvent event, List<Object> key) {
     }
 
+    /** Keys of window rows a partial log event touched: read again when the window is delivered. */
+    private final java.util.Set<List<String>> readAgain = new java.util.HashSet<>();
+
     /**
      * @param progress            where a stored position left a snapshot ({@link SnapshotProgress#none()} if none)
      * @param initialSnapshotDone called (on the reader's thread) once the last step of the initial snapshot is
@@ -117,6 +120,16 @@ public final class Snapshotter<P extends LogPosition> {
         if (w == null || !table.name().equals(filterName(event.source()))) {
             return;
         }
+        if (source.isPartial(event)) {
+            // dropping the row would leave a consumer with the patch alone: the row is read again on delivery
+            for (List<String> key : java.util.Arrays.asList(normalise(event.key(), table.keyColumns()),
+                    normalise(event.after(), table.keyColumns()))) {
+                if (key != null && w.containsKey(key)) {
+                    readAgain.add(key);
+                }
+            }
+            return;
+        }
         w.remove(normalise(event.key(), table.keyColumns()));
         w.remove(normalise(event.before(), table.keyColumns()));
         w.remove(normalise(event.after(), table.keyColumns()));
@@ -146,6 +159,7 @@ public final class Snapshotter<P extends LogPosition> {
     /** The reader lost its connection: it continues from the last delivered position, so the open chunk is read again. */
     public void connectionLost() {
         window = null;
+        readAgain.clear();
         watermark = null;
         closeSource();
     }
@@ -182,7 +196,16 @@ public final class Snapshotter<P extends LogPosition> {
             return;
         }
         if (table == null || !table.name().equals(step.table()) || !java.util.Objects.equals(table.where(), step.where())) {
-            table = source.tables(List.of(step.table()), step.where()).get(0);
+            try {
+                table = source.tables(List.of(step.table()), step.where()).get(0);
+            } catch (io.cameldblog.core.DbLogConfigurationException e) {
+                // stored with the position: failing here would fail every restart too, and nothing but an edit
+                // of the position store could end it (a signal naming a missing table, a table dropped since)
+                LOG.error("{}: the snapshot of {} is skipped: {}", uri, step.table(), e.getMessage());
+                table = null;
+                finishTable(position, sink);
+                return;
+            }
             tableRows = 0;
             LOG.info("{}: snapshot of {} {}", uri, table.name(),
                     progress.afterKey() == null ? "from its first row" : "continues after key " + progress.afterKey());
@@ -210,6 +233,9 @@ public final class Snapshotter<P extends LogPosition> {
         Map<List<String>, Row> rows = window;
         window = null;
         watermark = null;
+        if (!readAgain.isEmpty()) {
+            rows = withRowsReadAgain(rows);
+        }
         Iterator<Row> it = rows.values().iterator();
         while (it.hasNext()) {
             Row row = it.next();
@@ -230,8 +256,36 @@ public final class Snapshotter<P extends LogPosition> {
         }
     }
 
+    /** The window's rows, those a partial event touched replaced by the row as it is now (or left out if gone). */
+    private Map<List<String>, Row> withRowsReadAgain(Map<List<String>, Row> rows) throws Exception {
+        List<List<Object>> keys = new ArrayList<>();
+        for (List<String> key : readAgain) {
+            Row row = rows.get(key);
+            if (row != null) {
+                keys.add(row.key());
+            }
+        }
+        readAgain.clear();
+        Map<List<String>, ChangeEvent> now = new java.util.HashMap<>();
+        for (ChangeEvent e : source.readAgain(table, keys)) {
+            now.put(normalise(e.after(), table.keyColumns()), e);
+        }
+        Map<List<String>, Row> result = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, Row> e : rows.entrySet()) {
+            Row row = e.getValue();
+            if (!keys.contains(row.key())) {
+                result.put(e.getKey(), row);
+            } else if (now.containsKey(e.getKey())) {
+                result.put(e.getKey(), new Row(now.get(e.getKey()), row.key()));
+            }
+        }
+        return result;
+    }
+
     private void finishTable(P position, ChangeEventSink<P> sink) {
-        LOG.info("{}: snapshot of {} complete ({} rows delivered by the snapshot)", uri, table.name(), tableRows);
+        if (table != null) {
+            LOG.info("{}: snapshot of {} complete ({} rows delivered by the snapshot)", uri, table.name(), tableRows);
+        }
         progress = progress.nextTable();
         table = null;
         tableRows = 0;
