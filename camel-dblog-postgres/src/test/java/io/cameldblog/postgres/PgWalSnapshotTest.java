@@ -229,6 +229,30 @@ class PgWalSnapshotTest {
     }
 
     @Test
+    void aSignalForAMissingTableOrWithABadConditionIsSkippedWithAWarningAndTheStreamGoesOn() throws Exception {
+        createTable("later", 50);
+        TableReplica replica = new TableReplica("later");
+        CamelContext context = route(uri("bad_signal_slot", "includeTables=public\\.later"), replica::apply);
+        try (io.cameldblog.core.testing.CapturedLog log = io.cameldblog.core.testing.CapturedLog.warnings()) {
+            sql(pg, DB, "INSERT INTO dblog_signal VALUES ('typo', 'execute-snapshot',"
+                        + " '{\"data-collections\": [\"public.latter\"]}')",
+                    "INSERT INTO dblog_signal VALUES ('bad-where', 'execute-snapshot',"
+                    + " '{\"data-collections\": [\"public.later\"], \"where\": \"no_such_column > 1\"}')",
+                    "INSERT INTO dblog_signal VALUES ('good', 'execute-snapshot',"
+                    + " '{\"data-collections\": [\"public.later\"], \"where\": \"id <= 20\"}')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.snapshotDone);
+            assertThat(replica.snapshotRows.get()).as("the rows the good signal's condition selects").isEqualTo(20);
+            assertThat(log.containing("snapshot of public.latter is skipped")).hasSize(1);
+            assertThat(log.containing("snapshot of public.later is skipped")).singleElement().satisfies(
+                    e -> assertThat(e.getMessage().getFormattedMessage()).contains("no_such_column"));
+            sql(pg, DB, "INSERT INTO later VALUES (51, 1, 'streamed')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.rows.containsKey(51));
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
     void aSnapshotRowCarriesTheSameValuesAndTypesAsTheSameRowFromTheLog() throws Exception {
         sql(pg, DB,
                 "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
