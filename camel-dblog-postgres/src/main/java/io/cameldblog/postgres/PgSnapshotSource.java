@@ -230,6 +230,8 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
     @Override
     public SnapshotChunk<PgPosition> readChunk(SnapshotTable table, List<Object> afterKey, int limit,
             PgPosition current) throws Exception {
+        // chunks follow each other without the replication stream being read while the database is idle
+        endpoint.keepReplicationAlive();
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(RACE_WAIT_SECONDS);
         ChunkText chunk = readText(table, afterKey, limit);
         long missed;
@@ -250,6 +252,7 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
                 logged = missed;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            endpoint.keepReplicationAlive();
             chunk = readText(table, afterKey, limit);
         }
         Shape shape = chunk.shape();

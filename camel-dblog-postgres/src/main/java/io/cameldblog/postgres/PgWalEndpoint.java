@@ -122,6 +122,7 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
     /** Shared by the reader (which records them) and snapshot chunks (which must not miss one). */
     private final DeliveredTransactions deliveredTransactions = new DeliveredTransactions();
+    private volatile Runnable replicationKeepalive;
 
     public PgWalEndpoint(String uri, PgWalComponent component) {
         super(uri, component);
@@ -149,6 +150,19 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
     DeliveredTransactions deliveredTransactions() {
         return deliveredTransactions;
+    }
+
+    /** The streaming reader's status sender, for snapshot chunks read on its thread (null while none streams). */
+    void replicationKeepalive(Runnable keepalive) {
+        this.replicationKeepalive = keepalive;
+    }
+
+    /** Sends the streaming reader's status to the server if statusInterval has passed; on the reader's thread. */
+    void keepReplicationAlive() {
+        Runnable r = replicationKeepalive;
+        if (r != null) {
+            r.run();
+        }
     }
 
     /** Reads the captured tables for snapshots ({@code snapshotMode}, signal rows) on a connection of its own. */

@@ -77,6 +77,9 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private PgPosition lastPosition;
     /** The last position given to the sink between transactions: the ones after it never go back. */
     private long betweenLsn;
+    /** Started inside a transaction some rows of which were done: not between transactions until its commit. */
+    private boolean midTransaction;
+    private long lastStatusNanos = System.nanoTime();
     private long lastProgressNanos = System.nanoTime();
 
     PgWalReader(PgWalEndpoint endpoint) {
@@ -217,10 +220,13 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 // "latest" resolved: store it, so a restart does not jump ahead past what happens meanwhile
                 advance(sink, PgPosition.at(startLsn));
             }
-            if (resumeAt == null || resumeAt.rowsDone() == 0) {
+            midTransaction = resumeAt != null && resumeAt.rowsDone() > 0;
+            if (!midTransaction) {
                 // nothing of a transaction is half done here: a snapshot may read its first chunk at once
                 betweenTransactions(sink, PgPosition.at(startLsn));
             }
+            // a snapshot reading chunks between two messages keeps the server's status coming
+            endpoint.replicationKeepalive(this::keepAliveIfDue);
             long park = BUSY_PARK_NANOS;
             while (!closed) {
                 ByteBuffer buf = stream.readPending();
@@ -291,6 +297,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 }
             }
         } else if (m instanceof PgMessage.Commit c) {
+            midTransaction = false;
             if (txn != null) {
                 endpoint.deliveredTransactions().add(txn.xid());
             }
@@ -376,8 +383,19 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastProgressNanos = System.nanoTime();
     }
 
+    /**
+     * While the stream is not read for longer than statusInterval (a snapshot delivering chunk after chunk of an
+     * idle database), the server still wants status, or it ends the connection after wal_sender_timeout.
+     */
+    private void keepAliveIfDue() {
+        if (stream != null && System.nanoTime() - lastStatusNanos > TimeUnit.MILLISECONDS.toNanos(endpoint.getStatusInterval())) {
+            keepAlive();
+        }
+    }
+
     /** While the stream is not read (rows of a new table are delivered), the server still wants status. */
     private void keepAlive() {
+        lastStatusNanos = System.nanoTime();
         try {
             sendAcks();
             stream.forceUpdateStatus();
@@ -424,7 +442,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
      * twice, the same the heartbeat stores.
      */
     private void idleBetweenTransactions(ChangeEventSink<PgPosition> sink) throws Exception {
-        if (txn != null) {
+        if (txn != null || midTransaction) {
             return;
         }
         long server = stream.getLastReceiveLSN().asLong();
@@ -481,6 +499,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     @Override
     public void close() {
         closed = true;
+        endpoint.replicationKeepalive(null);
         Thread t = streamThread;
         if (t != null && t != Thread.currentThread()) {
             try {

@@ -173,6 +173,35 @@ class PgWalSnapshotTest {
     }
 
     /**
+     * On an idle database every chunk's watermark is passed at once, so chunks follow each other without the
+     * replication stream being read; a slow route makes that last longer than the server's wal_sender_timeout,
+     * which ends a connection that sends no status.
+     */
+    @Test
+    void aLongSnapshotOfAnIdleDatabaseKeepsTheReplicationConnectionAlive() throws Exception {
+        createTable("idle", 400);
+        TableReplica replica = new TableReplica("idle");
+        sql(pg, DB, "ALTER SYSTEM SET wal_sender_timeout = '1s'", "SELECT pg_reload_conf()");
+        try (io.cameldblog.core.testing.CapturedLog log = io.cameldblog.core.testing.CapturedLog.warnings()) {
+            CamelContext context = route(uri("idle_slot", "includeTables=public\\.idle&snapshotMode=initial"
+                                                          + "&snapshotChunkSize=10"), e -> {
+                // a target that takes 10 ms a row: the snapshot takes about 4 s, four wal_sender_timeouts
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+                replica.apply(e);
+            });
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> replica.snapshotDone);
+                assertThat(replica.rows).isEqualTo(TableReplica.real(pg, DB, "idle"));
+                assertThat(log.containing("reading the change log failed")).as("connection dropped").isEmpty();
+            } finally {
+                context.stop();
+            }
+        } finally {
+            sql(pg, DB, "ALTER SYSTEM RESET wal_sender_timeout", "SELECT pg_reload_conf()");
+        }
+    }
+
+    /**
      * The race every log-position watermark has: a transaction's commit is in the log (and delivered) before new
      * snapshots see it. A synchronous standby that never answers holds a committing transaction in that state for
      * as long as the test likes; a chunk read meanwhile would show the row as before the delivered update.
