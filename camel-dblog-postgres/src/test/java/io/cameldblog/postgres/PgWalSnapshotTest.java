@@ -173,9 +173,9 @@ class PgWalSnapshotTest {
     }
 
     /**
-     * On an idle database every chunk's watermark is passed at once, so chunks follow each other without the
-     * replication stream being read; a slow route makes that last longer than the server's wal_sender_timeout,
-     * which ends a connection that sends no status.
+     * A snapshot that takes several times the server's wal_sender_timeout (a slow target) while nothing else is
+     * written keeps its replication connection: whether a chunk waits for a keepalive or follows the last one at
+     * once (its watermark already passed, the stream not read meanwhile), the server hears from the reader in time.
      */
     @Test
     void aLongSnapshotOfAnIdleDatabaseKeepsTheReplicationConnectionAlive() throws Exception {
