@@ -34,8 +34,8 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     private String database;
 
     @UriParam(label = "security", secret = true,
-              description = "User name; needs the REPLICATION attribute (or superuser) and, to create the"
-                            + " publication, ownership of the captured tables")
+              description = "User name; needs the REPLICATION attribute (or superuser), SELECT on the tables a"
+                            + " snapshot reads and, to create the publication, ownership of the captured tables")
     @Metadata(required = true)
     private String username;
 

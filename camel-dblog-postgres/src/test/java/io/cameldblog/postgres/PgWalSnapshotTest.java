@@ -282,6 +282,26 @@ class PgWalSnapshotTest {
     }
 
     @Test
+    void withTestDecodingASnapshotUnderAWriterIsExactToo() throws Exception {
+        createTable("text_plugin", 5_000);
+        TableReplica replica = new TableReplica("text_plugin");
+        CamelContext context;
+        try (ConcurrentWriter writer = new ConcurrentWriter(pg, DB, "text_plugin", 5_001, 4).start()) {
+            context = route(uri("td_slot", "plugin=test_decoding&includeTables=public\\.text_plugin"
+                                           + "&snapshotMode=initial&snapshotChunkSize=200"), replica::apply);
+            await().atMost(Duration.ofSeconds(60)).until(() -> replica.snapshotDone);
+        }
+        try {
+            Map<Integer, String> real = TableReplica.real(pg, DB, "text_plugin");
+            await().atMost(Duration.ofSeconds(30)).until(() -> replica.rows.equals(real));
+            assertThat(replica.logEventsDuringSnapshot.get()).isGreaterThan(0);
+            assertThat(replica.snapshotRepeats.get()).isZero();
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
     void aSnapshotRowCarriesTheSameValuesAndTypesAsTheSameRowFromTheLog() throws Exception {
         sql(pg, DB,
                 "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
