@@ -410,6 +410,31 @@ class PgWalSnapshotTest {
     }
 
     @Test
+    void aPartitionedTableIsReadThroughItsRootUnderTheRootsName() throws Exception {
+        sql(pg, DB, "CREATE TABLE parted (id int PRIMARY KEY, v int, payload text) PARTITION BY RANGE (id)",
+                "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (500)",
+                "CREATE TABLE parted_high PARTITION OF parted FOR VALUES FROM (500) TO (1000)",
+                "INSERT INTO parted SELECT g, g, 'row ' || g FROM generate_series(1, 999) g");
+        TableReplica replica = new TableReplica("parted");
+        List<String> tables = new CopyOnWriteArrayList<>();
+        CamelContext context = route(uri("parted_slot", "includeTables=public\\.parted.*&snapshotMode=initial"
+                                                        + "&snapshotChunkSize=100"), e -> {
+            tables.add(e.source().table());
+            replica.apply(e);
+        });
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> replica.snapshotDone);
+            sql(pg, DB, "UPDATE parted SET v = -1 WHERE id IN (1, 999)");
+            Map<Integer, String> real = TableReplica.real(pg, DB, "parted");
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.rows.equals(real));
+            assertThat(tables).containsOnly("parted");
+            assertThat(replica.snapshotRows.get()).isEqualTo(999);
+        } finally {
+            context.stop();
+        }
+    }
+
+    @Test
     void aCapturedTableWithoutPrimaryKeyIsAClearError() throws Exception {
         sql(pg, DB, "CREATE TABLE no_key (a int, b text)", "ALTER TABLE no_key REPLICA IDENTITY FULL",
                 "INSERT INTO no_key VALUES (1, 'x')");
