@@ -169,8 +169,18 @@ public final class Snapshotter<P extends LogPosition> {
         }
         SnapshotProgress.Step step = progress.current();
         if (step.table() == null) {
+            List<SnapshotTable> resolved;
+            try {
+                resolved = source.tables(null, step.where());
+            } catch (DbLogConfigurationException e) {
+                if (step.initial()) {
+                    throw e;
+                }
+                skip(step, e, position, sink);
+                return;
+            }
             List<SnapshotProgress.Step> tables = new ArrayList<>();
-            for (SnapshotTable t : source.tables(null, step.where())) {
+            for (SnapshotTable t : resolved) {
                 if (snapshotTables.test(t.name())) {
                     tables.add(new SnapshotProgress.Step(t.name(), step.where(), step.initial()));
                 }
@@ -189,15 +199,7 @@ public final class Snapshotter<P extends LogPosition> {
                 if (step.initial()) {
                     throw e;
                 }
-                // a signal's typo (a missing table, a bad condition) would otherwise stop the stream on every
-                // restart, since the request is stored with the position
-                LOG.warn("{}: the requested snapshot of {} is skipped: {}", uri, step.table(), e.getMessage());
-                progress = progress.nextTable();
-                table = null;
-                if (progress.isDone()) {
-                    closeSource();
-                }
-                sink.advance(position);
+                skip(step, e, position, sink);
                 return;
             }
             tableRows = 0;
@@ -221,6 +223,21 @@ public final class Snapshotter<P extends LogPosition> {
         if (source.reached(position, watermark)) {
             deliver(position, sink);
         }
+    }
+
+    /**
+     * A step a signal asked for that the source refuses (a missing table, a bad condition, no primary key): skipped,
+     * since the request is stored with the position and would otherwise stop the stream on every restart.
+     */
+    private void skip(SnapshotProgress.Step step, DbLogConfigurationException e, P position, ChangeEventSink<P> sink) {
+        LOG.warn("{}: the requested snapshot of {} is skipped: {}", uri,
+                step.table() == null ? "every captured table" : step.table(), e.getMessage());
+        progress = progress.nextTable();
+        table = null;
+        if (progress.isDone()) {
+            closeSource();
+        }
+        sink.advance(position);
     }
 
     private void deliver(P position, ChangeEventSink<P> sink) throws Exception {
