@@ -118,6 +118,11 @@ public final class Snapshotter<P extends LogPosition> {
         if (w == null || !table.name().equals(filterName(event.source()))) {
             return;
         }
+        if (event.op() == io.cameldblog.core.Operation.TRUNCATE) {
+            // every row the chunk read is gone; rows written after the truncate come as their own events
+            w.clear();
+            return;
+        }
         w.remove(normalise(event.key(), table.keyColumns()));
         w.remove(normalise(event.before(), table.keyColumns()));
         w.remove(normalise(event.after(), table.keyColumns()));
