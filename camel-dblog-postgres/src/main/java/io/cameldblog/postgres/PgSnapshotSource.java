@@ -56,6 +56,13 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
         }
     }
 
+    /** A table a snapshot was asked for, or was reading, does not exist (any more). */
+    private static final class TableMissing extends DbLogConfigurationException {
+        TableMissing(String problem, String fix) {
+            super(problem, fix);
+        }
+    }
+
     PgSnapshotSource(PgWalEndpoint endpoint) {
         this.endpoint = endpoint;
         this.connector = new PgConnector(endpoint);
@@ -181,7 +188,7 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new DbLogConfigurationException("Snapshot table " + name + " does not exist in database "
+                    throw new TableMissing("Snapshot table " + name + " does not exist in database "
                                                           + endpoint.getDatabase() + ".",
                             "name an existing table as schema.table (case as in the catalogue).");
                 }
@@ -233,7 +240,15 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
         // chunks follow each other without the replication stream being read while the database is idle
         endpoint.keepReplicationAlive();
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(RACE_WAIT_SECONDS);
-        ChunkText chunk = readText(table, afterKey, limit);
+        ChunkText chunk;
+        try {
+            chunk = readText(table, afterKey, limit);
+        } catch (TableMissing e) {
+            // dropped while the snapshot read it: nothing is left to read, its DROP is in the log after the rows
+            LOG.info("{}: table {} was dropped during its snapshot; done with it", endpoint.getEndpointBaseUri(),
+                    table.name());
+            return new SnapshotChunk<>(List.of(), List.of(), true, current);
+        }
         long missed;
         long logged = -1;
         while ((missed = endpoint.deliveredTransactions().invisibleIn(chunk.snapshot())) >= 0) {
@@ -312,6 +327,9 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
                     }
                 }
             } catch (SQLException e) {
+                if ("42P01".equals(e.getSQLState())) {
+                    throw new TableMissing("Snapshot table " + table.name() + " was dropped.", "nothing to do.");
+                }
                 if (table.where() != null && String.valueOf(e.getSQLState()).startsWith("42")) {
                     throw new DbLogConfigurationException("The snapshot condition '" + table.where() + "' for "
                                                           + table.name() + " is not valid SQL for that table: " + e.getMessage(),

@@ -435,6 +435,41 @@ class PgWalSnapshotTest {
     }
 
     @Test
+    void aTableDroppedDuringItsSnapshotEndsItsSnapshotAndTheStreamGoesOn() throws Exception {
+        createTable("dropped", 100);
+        sql(pg, DB, "CREATE TABLE after_drop (id int PRIMARY KEY)");
+        java.util.concurrent.CountDownLatch firstRow = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch dropped = new java.util.concurrent.CountDownLatch(1);
+        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        CamelContext context = route(uri("dropped_slot", "includeTables=public\\.(dropped|after_drop)"
+                                                         + "&snapshotMode=initial&snapshotTables=public\\.dropped&snapshotChunkSize=10"), e -> {
+            events.add(e);
+            if (e.op() == Operation.READ && firstRow.getCount() > 0) {
+                firstRow.countDown();
+                try {
+                    dropped.await(); // the target holds the first chunk while the table goes
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try (io.cameldblog.core.testing.CapturedLog log = io.cameldblog.core.testing.CapturedLog.everything()) {
+            assertThat(firstRow.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            sql(pg, DB, "DROP TABLE dropped");
+            dropped.countDown();
+            sql(pg, DB, "INSERT INTO after_drop VALUES (1)");
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.stream()
+                    .anyMatch(e -> e.source().table().equals("after_drop")));
+            assertThat(events.stream().filter(e -> e.op() == Operation.READ)).hasSize(10);
+            assertThat(log.containing("was dropped during its snapshot")).hasSize(1);
+            assertThat(log.containing("reading the change log failed")).isEmpty();
+        } finally {
+            dropped.countDown();
+            context.stop();
+        }
+    }
+
+    @Test
     void aCapturedTableWithoutPrimaryKeyIsAClearError() throws Exception {
         sql(pg, DB, "CREATE TABLE no_key (a int, b text)", "ALTER TABLE no_key REPLICA IDENTITY FULL",
                 "INSERT INTO no_key VALUES (1, 'x')");
