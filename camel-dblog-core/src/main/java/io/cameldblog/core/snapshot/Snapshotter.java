@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.consumer.ChangeEventSink;
@@ -120,6 +121,12 @@ public final class Snapshotter<P extends LogPosition> {
         if (w == null || !table.name().equals(filterName(event.source()))) {
             return;
         }
+        if (event.op() == io.cameldblog.core.Operation.TRUNCATE) {
+            // every row the chunk read is gone; rows written after the truncate come as their own events
+            w.clear();
+            readAgain.clear();
+            return;
+        }
         if (source.isPartial(event)) {
             // dropping the row would leave a consumer with the patch alone: the row is read again on delivery
             for (List<String> key : java.util.Arrays.asList(normalise(event.key(), table.keyColumns()),
@@ -182,8 +189,18 @@ public final class Snapshotter<P extends LogPosition> {
         }
         SnapshotProgress.Step step = progress.current();
         if (step.table() == null) {
+            List<SnapshotTable> resolved;
+            try {
+                resolved = source.tables(null, step.where());
+            } catch (DbLogConfigurationException e) {
+                if (step.initial()) {
+                    throw e;
+                }
+                skip(step, e, position, sink);
+                return;
+            }
             List<SnapshotProgress.Step> tables = new ArrayList<>();
-            for (SnapshotTable t : source.tables(null, step.where())) {
+            for (SnapshotTable t : resolved) {
                 if (snapshotTables.test(t.name())) {
                     tables.add(new SnapshotProgress.Step(t.name(), step.where(), step.initial()));
                 }
@@ -198,12 +215,11 @@ public final class Snapshotter<P extends LogPosition> {
         if (table == null || !table.name().equals(step.table()) || !java.util.Objects.equals(table.where(), step.where())) {
             try {
                 table = source.tables(List.of(step.table()), step.where()).get(0);
-            } catch (io.cameldblog.core.DbLogConfigurationException e) {
-                // stored with the position: failing here would fail every restart too, and nothing but an edit
-                // of the position store could end it (a signal naming a missing table, a table dropped since)
-                LOG.error("{}: the snapshot of {} is skipped: {}", uri, step.table(), e.getMessage());
-                table = null;
-                finishTable(position, sink);
+            } catch (DbLogConfigurationException e) {
+                if (step.initial()) {
+                    throw e;
+                }
+                skip(step, e, position, sink);
                 return;
             }
             tableRows = 0;
@@ -227,6 +243,21 @@ public final class Snapshotter<P extends LogPosition> {
         if (source.reached(position, watermark)) {
             deliver(position, sink);
         }
+    }
+
+    /**
+     * A step a signal asked for that the source refuses (a missing table, a bad condition, no primary key): skipped,
+     * since the request is stored with the position and would otherwise stop the stream on every restart.
+     */
+    private void skip(SnapshotProgress.Step step, DbLogConfigurationException e, P position, ChangeEventSink<P> sink) {
+        LOG.warn("{}: the requested snapshot of {} is skipped: {}", uri,
+                step.table() == null ? "every captured table" : step.table(), e.getMessage());
+        progress = progress.nextTable();
+        table = null;
+        if (progress.isDone()) {
+            closeSource();
+        }
+        sink.advance(position);
     }
 
     private void deliver(P position, ChangeEventSink<P> sink) throws Exception {
