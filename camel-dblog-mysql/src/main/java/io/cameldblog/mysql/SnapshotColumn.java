@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +74,8 @@ final class SnapshotColumn {
             case "timestamp" -> decode(ColumnType.TIMESTAMP_V2, timestampMicros(text));
             case "time" -> decode(ColumnType.TIME_V2, timeMicros(text));
             case "enum" -> text;
-            case "set" -> text.isEmpty() ? List.of() : List.of(text.split(","));
+            // an ArrayList, as the binlog path builds it
+            case "set" -> text.isEmpty() ? new ArrayList<>() : new ArrayList<>(Arrays.asList(text.split(",")));
             case "json" -> ChangeEventJson.parse(text);
             default -> json ? ChangeEventJson.parse(text) : text;
         };
