@@ -139,6 +139,36 @@ class MysqlBinlogSnapshotTest {
         }
     }
 
+    /**
+     * A watermark older than the reader's position is kept only when nothing but events that change no row lie
+     * in between (a rotation's new file header); a transaction in between makes the chunk be read again.
+     */
+    @Test
+    void aWatermarkBehindTheReaderIsKeptOnlyAcrossEventsThatChangeNoRow() throws Exception {
+        db.execute("CREATE TABLE shop.marks (id INT PRIMARY KEY)");
+        try (Connection c = db.rootConnection()) {
+            ServerVersion version = ServerVersion.parse(c.getMetaData().getDatabaseProductVersion());
+            BinlogPosition beforeInsert = SnapshotWatermark.logEnd(c, version);
+            db.execute("INSERT INTO shop.marks VALUES (1)");
+            BinlogPosition afterInsert = SnapshotWatermark.logEnd(c, version);
+            db.execute("FLUSH BINARY LOGS");
+            BinlogPosition afterRotation = SnapshotWatermark.logEnd(c, version);
+            List<String> files = new java.util.ArrayList<>();
+            try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    files.add(rs.getString(1));
+                }
+            }
+            assertThat(SnapshotWatermark.compare(afterRotation, afterInsert)).isPositive();
+            assertThat(SnapshotWatermark.onlyNonTransactionEventsBetween(c, afterInsert, afterRotation, files))
+                    .isTrue();
+            assertThat(SnapshotWatermark.onlyNonTransactionEventsBetween(c, beforeInsert, afterInsert, files))
+                    .isFalse();
+            assertThat(SnapshotWatermark.onlyNonTransactionEventsBetween(c, beforeInsert, afterRotation, files))
+                    .isFalse();
+        }
+    }
+
     static void assertRebuilt(RebuiltTable route, String table) throws Exception {
         try (Connection c = db.rootConnection()) {
             Map<Integer, String> real = RebuiltTable.read(c, table);
