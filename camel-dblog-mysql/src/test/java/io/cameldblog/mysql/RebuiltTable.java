@@ -52,10 +52,6 @@ final class RebuiltTable implements AutoCloseable {
         return context;
     }
 
-    boolean routeStopped() {
-        return context.getRouteController().getRouteStatus("rebuild").isStopped();
-    }
-
     private void apply(ChangeEvent e) {
         int id = ((Number) e.key().get("id")).intValue();
         if (e.op() == Operation.DELETE) {
