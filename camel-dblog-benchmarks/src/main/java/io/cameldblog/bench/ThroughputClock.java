@@ -5,8 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times {@code rows} inserts: when the first arrives (wall clock, to compare with the JVM's launch in another
- * process) and when the last arrives. Events per second count from the first event, so start-up is not in them.
+ * Times {@code rows} rows: when the first arrives and when the last arrives (wall clock, to compare with the JVM's
+ * launch in another process). Events per second count from the first event, so start-up is not in them.
  */
 final class ThroughputClock implements Contender.RowSink {
 
@@ -16,6 +16,7 @@ final class ThroughputClock implements Contender.RowSink {
     private long firstEpochMillis;
     private long firstNanos;
     private long endNanos;
+    private long lastEpochMillis;
 
     ThroughputClock(long rows) {
         this.rows = rows;
@@ -30,6 +31,7 @@ final class ThroughputClock implements Contender.RowSink {
         }
         if (n == rows) {
             endNanos = System.nanoTime();
+            lastEpochMillis = System.currentTimeMillis();
             done.countDown();
         }
     }
@@ -49,7 +51,7 @@ final class ThroughputClock implements Contender.RowSink {
         if (done.getCount() > 0) {
             return Map.of("events", count, "firstEpochMillis", firstEpochMillis);
         }
-        return Map.of("events", count, "firstEpochMillis", firstEpochMillis,
+        return Map.of("events", count, "firstEpochMillis", firstEpochMillis, "lastEpochMillis", lastEpochMillis,
                 "perSecond", Math.round((rows - 1) * 1e9 / (endNanos - firstNanos)));
     }
 }
