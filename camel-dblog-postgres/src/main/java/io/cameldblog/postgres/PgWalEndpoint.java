@@ -6,6 +6,7 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -141,6 +142,12 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Override
     public ChangeLogReader<PgPosition> createReader() {
         return new PgWalReader(this);
+    }
+
+    /** Reads the captured tables for snapshots ({@code snapshotMode}, signal rows) on a connection of its own. */
+    @Override
+    public SnapshotSource<PgPosition> createSnapshotSource() {
+        return new PgSnapshotSource(this);
     }
 
     @Override

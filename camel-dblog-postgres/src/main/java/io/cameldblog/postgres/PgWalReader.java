@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.Operation;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
@@ -74,6 +75,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private boolean emittedInTxn;
 
     private PgPosition lastPosition;
+    /** The last position given to the sink between transactions: the ones after it never go back. */
+    private long betweenLsn;
     private long lastProgressNanos = System.nanoTime();
 
     PgWalReader(PgWalEndpoint endpoint) {
@@ -145,13 +148,14 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             default:
                 PgPosition p = start.position();
                 if (Long.compareUnsigned(p.lsn(), slotLsn) < 0) {
-                    throw new DbLogConfigurationException(
+                    // gone, not misconfigured: snapshotMode=when_needed starts again at the end with a snapshot
+                    throw new PositionGoneException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
                                                           + endpoint.getName() + "' is older than what replication slot '"
                                                           + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
                                                           + Lsn.format(slotLsn)
                                                           + "): the changes in between are gone from the server.",
-                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
+                            "re-load the captured tables (snapshotMode=when_needed does it) and remove the stored position (or set startPosition=latest); if"
                                                                                                + " another consumer moved the slot, give each endpoint its own slot.");
                 }
                 startLsn = p.lsn();
@@ -213,12 +217,17 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 // "latest" resolved: store it, so a restart does not jump ahead past what happens meanwhile
                 advance(sink, PgPosition.at(startLsn));
             }
+            if (resumeAt == null || resumeAt.rowsDone() == 0) {
+                // nothing of a transaction is half done here: a snapshot may read its first chunk at once
+                betweenTransactions(sink, PgPosition.at(startLsn));
+            }
             long park = BUSY_PARK_NANOS;
             while (!closed) {
                 ByteBuffer buf = stream.readPending();
                 if (buf == null) {
                     sendAcks();
                     heartbeat(sink);
+                    idleBetweenTransactions(sink);
                     captureNewTables(sink);
                     LockSupport.parkNanos(park);
                     park = Math.min(park * 2, IDLE_PARK_NANOS);
@@ -289,6 +298,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 // only filtered tables changed: remember we are past it, now and then
                 advance(sink, after);
             }
+            betweenTransactions(sink, after);
         } else if (m instanceof PgMessage.LogicalMessage lm) {
             LOG.debug("{}: logical decoding message prefix={} ({} bytes) at {}", endpoint.getEndpointBaseUri(),
                     lm.prefix(), lm.content().length, Lsn.format(lm.lsn()));
@@ -398,6 +408,34 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         } else {
             lastProgressNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * Nothing to read and no transaction open: everything the server decoded up to its last message or keepalive
+     * (its WAL end) is delivered, so a snapshot whose watermark that passes can deliver its chunk even while the
+     * database is idle. The keepalive's LSN is a position a restart continues from without reading anything
+     * twice, the same the heartbeat stores.
+     */
+    private void idleBetweenTransactions(ChangeEventSink<PgPosition> sink) throws Exception {
+        if (txn != null) {
+            return;
+        }
+        long server = stream.getLastReceiveLSN().asLong();
+        if (server != 0 && Long.compareUnsigned(server, betweenLsn) > 0) {
+            decoder.passed(server);
+            betweenTransactions(sink, PgPosition.at(server));
+        } else if (betweenLsn != 0) {
+            betweenTransactions(sink, PgPosition.at(betweenLsn));
+        }
+    }
+
+    /** The sink's hook between transactions (a snapshot reads or delivers a chunk there), at a position never behind the last one. */
+    private void betweenTransactions(ChangeEventSink<PgPosition> sink, PgPosition p) throws Exception {
+        if (Long.compareUnsigned(p.lsn(), betweenLsn) < 0) {
+            p = PgPosition.at(betweenLsn);
+        }
+        betweenLsn = p.lsn();
+        sink.betweenTransactions(p);
     }
 
     private void advance(ChangeEventSink<PgPosition> sink, PgPosition p) {
