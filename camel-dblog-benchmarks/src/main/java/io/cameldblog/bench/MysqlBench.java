@@ -123,7 +123,7 @@ final class MysqlBench implements BenchSource {
             for (long start = 1; start <= rows; start += 100_000) {
                 s.execute("INSERT INTO bench.snap SELECT seq, CONCAT('customer-', seq % 10007), seq % 100,"
                           + " (seq % 100000) / 100, TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND"
-                          + " FROM seq_" + start + "_to_" + Math.min(rows, start + 99_999));
+                          + " FROM bench.seq_" + start + "_to_" + Math.min(rows, start + 99_999));
             }
         }
     }
