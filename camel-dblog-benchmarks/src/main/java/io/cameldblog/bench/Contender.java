@@ -51,9 +51,11 @@ public final class Contender {
         }
         boolean snapshot = "snapshot".equals(p.get("mode"));
         HeapWatch heap = snapshot ? HeapWatch.start() : null;
+        // the column whose value each counted row hands to the sink: its stamp, or its key (checked for repeats)
+        String column = "latency".equals(p.get("mode")) ? "stamp_us" : snapshot ? "id" : null;
         RowSink sink = "latency".equals(p.get("mode"))
                 ? new LatencyRecorder()
-                : new ThroughputClock(Long.parseLong(p.get("rows")));
+                : new ThroughputClock(Long.parseLong(p.get("rows")), snapshot);
         switch (p.get("reader")) {
             case "raw" -> {
                 if ("mysql".equals(p.get("source"))) {
@@ -62,7 +64,8 @@ public final class Contender {
                     rawPgStream(p, sink);
                 }
             }
-            case "dblog", "dblog-zk", "debezium" -> route(p, sink, snapshot ? Operation.READ : Operation.INSERT);
+            case "dblog", "dblog-zk", "debezium" ->
+                    route(p, sink, snapshot ? Operation.READ : Operation.INSERT, column);
             default -> throw new IllegalArgumentException("unknown reader " + p.get("reader"));
         }
         boolean done = awaitWhileMoving(sink, Long.parseLong(p.getOrDefault("idleSeconds", "60")));
@@ -156,11 +159,14 @@ public final class Contender {
 
     // ---- Camel routes
 
-    /** A route counting the rows of operation {@code counted}: inserts of a backlog, {@code op = r} of a snapshot. */
-    private static void route(Map<String, String> p, RowSink sink, Operation counted) throws Exception {
+    /**
+     * A route counting the rows of operation {@code counted} (inserts of a backlog, {@code op = r} of a snapshot),
+     * handing the sink the value of {@code column} (0 when null).
+     */
+    private static void route(Map<String, String> p, RowSink sink, Operation counted, String column)
+            throws Exception {
         String reader = p.get("reader");
         String uri = reader.equals("debezium") ? DebeziumUris.uri(p) : DbLogUris.uri(p);
-        boolean stamped = sink instanceof LatencyRecorder;
         DefaultCamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -171,22 +177,22 @@ public final class Contender {
                     route.resumable(new ZooKeeperResumeStrategy(p.get("zookeeper")));
                 }
                 route.process(reader.equals("debezium")
-                        ? e -> debeziumRow(e, sink, stamped, counted)
-                        : e -> dblogRow(e, sink, stamped, counted));
+                        ? e -> debeziumRow(e, sink, counted, column)
+                        : e -> dblogRow(e, sink, counted, column));
             }
         });
         context.start();
     }
 
-    private static void dblogRow(Exchange exchange, RowSink sink, boolean stamped, Operation counted) {
+    private static void dblogRow(Exchange exchange, RowSink sink, Operation counted, String column) {
         if (exchange.getMessage().getBody() instanceof ChangeEvent event && event.op() == counted) {
-            sink.row(stamped ? (Long) event.after().get("stamp_us") : 0);
+            sink.row(column != null ? (Long) event.after().get(column) : 0);
         }
     }
 
-    private static void debeziumRow(Exchange exchange, RowSink sink, boolean stamped, Operation counted) {
+    private static void debeziumRow(Exchange exchange, RowSink sink, Operation counted, String column) {
         if (counted.code().equals(exchange.getMessage().getHeader("CamelDebeziumOperation"))) {
-            sink.row(stamped ? ((Struct) exchange.getMessage().getBody()).getInt64("stamp_us") : 0);
+            sink.row(column != null ? ((Struct) exchange.getMessage().getBody()).getInt64(column) : 0);
         }
     }
 
@@ -200,9 +206,10 @@ public final class Contender {
         return -1;
     }
 
-    /** Receives each counted row (its stamp in latency mode); called from the reader's one thread. */
+    /** Receives each counted row; called from the reader's one thread. */
     interface RowSink {
-        void row(long stampMicros);
+        /** @param value the row's stamp in latency mode, its key in snapshot mode, else 0 */
+        void row(long value);
 
         boolean await(long seconds) throws InterruptedException;
 
