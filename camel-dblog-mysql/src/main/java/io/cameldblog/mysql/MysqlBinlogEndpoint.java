@@ -8,6 +8,7 @@ import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -114,6 +115,15 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
     @Override
     public ChangeLogReader<BinlogPosition> createReader() {
         return new BinlogReader(this);
+    }
+
+    @Override
+    public SnapshotSource<BinlogPosition> createSnapshotSource() {
+        try {
+            return new MysqlSnapshotSource(this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
