@@ -2,7 +2,13 @@ package io.cameldblog.mysql;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+
+import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.Operation;
+import io.cameldblog.core.testing.ConsumerHealth;
+import org.apache.camel.health.HealthCheck;
 
 import io.cameldblog.sandbox.SandboxMariaDb;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +67,75 @@ class MysqlBinlogSnapshotTest {
             System.out.printf("snapshot of %d rows with %d concurrent changes: %d ms (%d rows by the snapshot, %d"
                               + " log events)%n", BIG, writer.statements(), (System.nanoTime() - started) / 1_000_000,
                     route.snapshotRows.get(), route.logEvents.get());
+        }
+    }
+
+    @Test
+    void aSignalRowStartsAnIncrementalSnapshotWhileStreamingAndTheTableIsRebuiltExactly() throws Exception {
+        createTable("shop.inc", 50_000);
+        db.execute("CREATE TABLE IF NOT EXISTS shop.dblog_signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32),"
+                   + " data TEXT)");
+        try (RebuiltTable route = new RebuiltTable(uri("inc", "includeTables=shop\\.inc&snapshotChunkSize=500"))
+                .start()) {
+            try (TableWriter writer = new TableWriter(db, "shop.inc", 50_000, 2)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> route.logEvents.get() > 100);
+                assertThat(route.snapshotRows.get()).as("rows read before the signal").isZero();
+                db.execute("INSERT INTO shop.dblog_signal VALUES ('snap-1', 'execute-snapshot',"
+                           + " '{\"data-collections\": [\"shop.inc\"]}')");
+                await().atMost(Duration.ofSeconds(60)).until(() -> route.snapshotsCompleted.get() == 1);
+                long atEnd = writer.statements();
+                await().atMost(Duration.ofSeconds(30)).until(() -> writer.statements() > atEnd + 200);
+            }
+            assertRebuilt(route, "shop.inc");
+            assertThat(route.snapshotDuplicates.get()).isZero();
+        }
+    }
+
+    @Test
+    void aSignalWithAWhereConditionReadsOnlyTheMatchingRows() throws Exception {
+        createTable("shop.filtered", 1_000);
+        db.execute("CREATE TABLE IF NOT EXISTS shop.dblog_signal (id VARCHAR(64) PRIMARY KEY, type VARCHAR(32),"
+                   + " data TEXT)");
+        try (CapturingRoute route = new CapturingRoute(uri("filtered", "includeTables=shop\\.filtered")).start()) {
+            db.execute("INSERT INTO shop.filtered VALUES (1001, 'k-1001', 1, 'after start')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() == 1);
+            db.execute("INSERT INTO shop.dblog_signal VALUES ('snap-where', 'execute-snapshot',"
+                       + " '{\"data-collections\": [\"shop.filtered\"], \"where\": \"qty = 7\"}')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.events().stream()
+                    .anyMatch(e -> "last".equals(e.source().extra().get("snapshot"))));
+            List<ChangeEvent> read = route.events().stream().filter(e -> e.op() == Operation.READ).toList();
+            assertThat(read).hasSize(10).allSatisfy(e -> assertThat(e.after()).containsEntry("qty", 7));
+            // the signal row itself is never routed
+            assertThat(route.events()).noneMatch(e -> e.source().table().equals("dblog_signal"));
+        }
+    }
+
+    @Test
+    void aTableWithoutPrimaryKeyIsRefusedNamingTheTableAndTheFix() throws Exception {
+        db.execute("CREATE TABLE shop.nopk (a INT, b INT)", "INSERT INTO shop.nopk VALUES (1, 1)");
+        try (CapturingRoute route = new CapturingRoute(uri("nopk", "includeTables=shop\\.nopk&snapshotMode=initial"
+                                                                   + "&reconnectDelay=200"))) {
+            ConsumerHealth.enable(route.context());
+            route.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ConsumerHealth.of(route.context(), "capture")
+                    .getState() == HealthCheck.State.DOWN);
+            assertThat(ConsumerHealth.of(route.context(), "capture").getMessage()).get().asString()
+                    .contains("shop.nopk has no primary key", "ADD PRIMARY KEY", "snapshotTables");
+            assertThat(route.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void whenNeededSnapshotsWhenTheStartPositionIsGoneFromTheServer() throws Exception {
+        createTable("shop.gone", 10);
+        try (CapturingRoute route = new CapturingRoute(uri("gone", "includeTables=shop\\.gone"
+                                                                   + "&snapshotMode=when_needed&startPosition=mysql-bin.000999:4"))
+                .start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() == 10);
+            db.execute("INSERT INTO shop.gone VALUES (11, 'k-11', 1, 'after')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.received().size() == 11);
+            assertThat(route.events()).extracting(ChangeEvent::op).containsOnly(Operation.READ, Operation.INSERT)
+                    .endsWith(Operation.INSERT);
         }
     }
 
