@@ -49,11 +49,16 @@ public final class Contender {
             int eq = arg.indexOf('=');
             p.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        boolean snapshot = "snapshot".equals(p.get("mode"));
+        String mode = p.get("mode");
+        boolean snapshot = mode.equals("snapshot");
         HeapWatch heap = snapshot ? HeapWatch.start() : null;
         // the column whose value each counted row hands to the sink: its stamp, or its key (checked for repeats)
-        String column = "latency".equals(p.get("mode")) ? "stamp_us" : snapshot ? "id" : null;
-        RowSink sink = "latency".equals(p.get("mode"))
+        String column = switch (mode) {
+            case "latency" -> "stamp_us";
+            case "snapshot" -> "id";
+            default -> null;
+        };
+        RowSink sink = mode.equals("latency")
                 ? new LatencyRecorder()
                 : new ThroughputClock(Long.parseLong(p.get("rows")), snapshot);
         switch (p.get("reader")) {
