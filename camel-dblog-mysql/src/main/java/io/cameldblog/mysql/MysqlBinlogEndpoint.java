@@ -17,7 +17,8 @@ import org.apache.camel.spi.UriParam;
 /**
  * Streams row changes from a MySQL or MariaDB binary log. Needs {@code binlog_format=ROW}, a user with
  * {@code REPLICATION SLAVE} and {@code REPLICATION CLIENT} (MariaDB: {@code BINLOG MONITOR}), and {@code SELECT}
- * on the captured tables when the server does not log full row metadata.
+ * on the captured tables when the server does not log full row metadata or when snapshots read them
+ * ({@link MysqlSnapshotSource}).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "mysqlbinlog", title = "MySQL Binlog",
              syntax = "mysqlbinlog:name", consumerOnly = true, remote = true,
