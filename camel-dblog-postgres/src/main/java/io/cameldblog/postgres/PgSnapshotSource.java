@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import io.cameldblog.core.ChangeEvent;
@@ -36,6 +38,8 @@ import static io.cameldblog.postgres.PgCatalog.quote;
 final class PgSnapshotSource implements SnapshotSource<PgPosition> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgSnapshotSource.class);
+    /** How long a chunk waits for a delivered transaction to become visible before the reader starts over. */
+    private static final long RACE_WAIT_SECONDS = 60;
 
     private final PgWalEndpoint endpoint;
     private final PgConnector connector;
@@ -204,47 +208,38 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
         return shape;
     }
 
+    /** A chunk as the server sent it: values in text form, the watermark and the snapshot the rows were read in. */
+    private record ChunkText(Shape shape, List<String[]> rows, long watermark, String snapshot) {
+    }
+
     @Override
     public SnapshotChunk<PgPosition> readChunk(SnapshotTable table, List<Object> afterKey, int limit,
             PgPosition current) throws Exception {
-        Connection c = connection();
-        Shape shape;
-        List<String[]> texts = new ArrayList<>();
-        long watermark;
-        try {
-            shapes.remove(table.name()); // columns added or dropped since the last chunk are read as they are now
-            shape = shape(c, table.name());
-            try (PreparedStatement ps = c.prepareStatement(chunkQuery(shape, table.where(), afterKey != null))) {
-                if (afterKey != null) {
-                    for (int i = 0; i < afterKey.size(); i++) {
-                        // the key's text form, cast to the column's type in the query: any key type, exact
-                        ps.setString(i + 1, afterKey.get(i) == null ? null : afterKey.get(i).toString());
-                    }
-                }
-                ps.setInt(afterKey == null ? 1 : afterKey.size() + 1, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    int n = shape.columns().size();
-                    while (rs.next()) {
-                        String[] row = new String[n];
-                        for (int i = 0; i < n; i++) {
-                            row[i] = rs.getString(i + 1);
-                        }
-                        texts.add(row);
-                    }
-                }
-            } catch (SQLException e) {
-                if (table.where() != null && "42".equals(String.valueOf(e.getSQLState()).substring(0, 2))) {
-                    throw new DbLogConfigurationException("The snapshot condition '" + table.where() + "' for "
-                                                          + table.name() + " is not valid SQL for that table: " + e.getMessage(),
-                            "give a condition on the table's columns, as in a WHERE clause.", e);
-                }
-                throw e;
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(RACE_WAIT_SECONDS);
+        ChunkText chunk = readText(table, afterKey, limit);
+        long missed;
+        long logged = -1;
+        while ((missed = endpoint.deliveredTransactions().invisibleIn(chunk.snapshot())) >= 0) {
+            // a transaction the reader already delivered was still running for this snapshot (its commit record
+            // written, the process array not yet updated): these rows may predate it, so read them again
+            if (System.nanoTime() - giveUp > 0) {
+                throw new IllegalStateException("Transaction " + missed + " was delivered from the log but is still"
+                                                + " running for new snapshots after " + RACE_WAIT_SECONDS + " s (a"
+                                                + " synchronous standby not answering?): the snapshot of "
+                                                + table.name() + " waits for it");
             }
-            // after the rows, in the same snapshot: every transaction the rows show committed before this point
-            watermark = Lsn.parse(PgCatalog.single(c, "SELECT pg_current_wal_lsn()::text"));
-        } finally {
-            c.rollback();
+            if (logged != missed) {
+                LOG.info("{}: a chunk of {} was read in a snapshot that misses transaction {}, which the log already"
+                         + " delivered (committed, not yet visible); reading the chunk again once it is visible",
+                        endpoint.getEndpointBaseUri(), table.name(), missed);
+                logged = missed;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            chunk = readText(table, afterKey, limit);
         }
+        Shape shape = chunk.shape();
+        List<String[]> texts = chunk.rows();
+        long watermark = chunk.watermark();
         boolean last = texts.size() <= limit;
         if (!last) {
             texts.remove(texts.size() - 1); // read one more than asked only to know whether more follow
@@ -270,6 +265,51 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
         LOG.debug("{}: chunk of {} after {}: {} rows, watermark {} (reader at {})", endpoint.getEndpointBaseUri(),
                 table.name(), afterKey, rows.size(), Lsn.format(watermark), current);
         return new SnapshotChunk<>(rows, keys, last, PgPosition.at(watermark));
+    }
+
+    /** The rows after {@code afterKey} (one more than {@code limit}), then watermark and snapshot, in one snapshot. */
+    private ChunkText readText(SnapshotTable table, List<Object> afterKey, int limit) throws SQLException {
+        Connection c = connection();
+        Shape shape;
+        List<String[]> texts = new ArrayList<>();
+        try {
+            shapes.remove(table.name()); // columns added or dropped since the last chunk are read as they are now
+            shape = shape(c, table.name());
+            try (PreparedStatement ps = c.prepareStatement(chunkQuery(shape, table.where(), afterKey != null))) {
+                if (afterKey != null) {
+                    for (int i = 0; i < afterKey.size(); i++) {
+                        // the key's text form, cast to the column's type in the query: any key type, exact
+                        ps.setString(i + 1, afterKey.get(i) == null ? null : afterKey.get(i).toString());
+                    }
+                }
+                ps.setInt(afterKey == null ? 1 : afterKey.size() + 1, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int n = shape.columns().size();
+                    while (rs.next()) {
+                        String[] row = new String[n];
+                        for (int i = 0; i < n; i++) {
+                            row[i] = rs.getString(i + 1);
+                        }
+                        texts.add(row);
+                    }
+                }
+            } catch (SQLException e) {
+                if (table.where() != null && String.valueOf(e.getSQLState()).startsWith("42")) {
+                    throw new DbLogConfigurationException("The snapshot condition '" + table.where() + "' for "
+                                                          + table.name() + " is not valid SQL for that table: " + e.getMessage(),
+                            "give a condition on the table's columns, as in a WHERE clause.", e);
+                }
+                throw e;
+            }
+            // after the rows, in the same snapshot: every transaction the rows show committed before this point
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text, txid_current_snapshot()::text")) {
+                rs.next();
+                return new ChunkText(shape, texts, Lsn.parse(rs.getString(1)), rs.getString(2));
+            }
+        } finally {
+            c.rollback();
+        }
     }
 
     private ChangeEvent row(Shape shape, Map<String, Object> after, Map<String, Object> key) {

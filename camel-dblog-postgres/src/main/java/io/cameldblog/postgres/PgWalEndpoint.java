@@ -120,6 +120,9 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @UriParam(label = "security", secret = true, description = "Password of sslKey, if it has one")
     private String sslPassword;
 
+    /** Shared by the reader (which records them) and snapshot chunks (which must not miss one). */
+    private final DeliveredTransactions deliveredTransactions = new DeliveredTransactions();
+
     public PgWalEndpoint(String uri, PgWalComponent component) {
         super(uri, component);
     }
@@ -142,6 +145,10 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Override
     public ChangeLogReader<PgPosition> createReader() {
         return new PgWalReader(this);
+    }
+
+    DeliveredTransactions deliveredTransactions() {
+        return deliveredTransactions;
     }
 
     /** Reads the captured tables for snapshots ({@code snapshotMode}, signal rows) on a connection of its own. */

@@ -291,6 +291,9 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 }
             }
         } else if (m instanceof PgMessage.Commit c) {
+            if (txn != null) {
+                endpoint.deliveredTransactions().add(txn.xid());
+            }
             txn = null;
             PgPosition after = PgPosition.at(c.endLsn());
             if (!emittedInTxn && endpoint.getHeartbeatInterval() > 0

@@ -25,6 +25,7 @@ final class ConcurrentWriter implements AutoCloseable {
     private int nextId;
     final AtomicInteger transactions = new AtomicInteger();
     private CompletableFuture<Void> running;
+    private long pauseNanos;
 
     /** @param firstNewId the id the first inserted row gets (the table holds ids below it) */
     ConcurrentWriter(SandboxPostgres pg, String db, String table, int firstNewId, long seed) {
@@ -33,6 +34,15 @@ final class ConcurrentWriter implements AutoCloseable {
         this.table = table;
         this.nextId = firstNewId;
         this.random = new Random(seed);
+    }
+
+    /**
+     * A pause after each transaction: a load a slower route (one storing every position durably) keeps up with;
+     * a log that grows faster than the route reads it keeps every chunk's watermark ahead of the reader.
+     */
+    ConcurrentWriter pausing(long micros) {
+        this.pauseNanos = micros * 1000;
+        return this;
     }
 
     ConcurrentWriter start() {
@@ -60,6 +70,9 @@ final class ConcurrentWriter implements AutoCloseable {
                     s.execute("UPDATE " + table + " SET v = v + 10 WHERE id BETWEEN " + id + " AND " + (id + 40));
                 }
                 transactions.incrementAndGet();
+                if (pauseNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);

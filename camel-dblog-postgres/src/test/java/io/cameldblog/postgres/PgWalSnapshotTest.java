@@ -133,6 +133,62 @@ class PgWalSnapshotTest {
         }
     }
 
+    /**
+     * The race every log-position watermark has: a transaction's commit is in the log (and delivered) before new
+     * snapshots see it. A synchronous standby that never answers holds a committing transaction in that state for
+     * as long as the test likes; a chunk read meanwhile would show the row as before the delivered update.
+     */
+    @Test
+    void aChunkReadWhileADeliveredTransactionIsNotYetVisibleIsReadAgain() throws Exception {
+        createTable("race", 10);
+        TableReplica replica = new TableReplica("race");
+        CamelContext context = route(uri("race_slot", "includeTables=public\\.race"), replica::apply);
+        java.util.concurrent.CompletableFuture<Void> committing = null;
+        try (io.cameldblog.core.testing.CapturedLog log = io.cameldblog.core.testing.CapturedLog.everything();
+             java.sql.Connection waiting = pg.connect(DB); java.sql.Connection local = pg.connect(DB)) {
+            sql(pg, DB, "ALTER SYSTEM SET synchronous_standby_names = 'nobody'", "SELECT pg_reload_conf()");
+            try (java.sql.Statement s = local.createStatement()) {
+                s.execute("SET synchronous_commit = local"); // this session's commits do not wait for the standby
+            }
+            String pid = backendPid(waiting);
+            committing = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (java.sql.Statement s = waiting.createStatement()) {
+                    s.execute("UPDATE race SET v = 777, payload = 'committed, waiting' WHERE id = 5");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // in the log and delivered, yet still running for every new snapshot
+            await().atMost(Duration.ofSeconds(20)).until(() -> "777|committed, waiting".equals(replica.rows.get(5)));
+            try (java.sql.Statement s = local.createStatement()) {
+                s.execute("INSERT INTO dblog_signal VALUES ('race', 'execute-snapshot',"
+                          + " '{\"data-collections\": [\"public.race\"]}')");
+            }
+            // the chunk is read now: either it is held back (and said so) or, stale, delivered
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> !log.containing("misses transaction").isEmpty() || replica.snapshotRows.get() > 0);
+            assertThat(replica.snapshotRows.get()).as("no chunk delivered while the update is invisible").isZero();
+            try (java.sql.Statement s = local.createStatement()) {
+                s.execute("SELECT pg_cancel_backend(" + pid + ")"); // stop waiting for the standby: now visible
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.snapshotDone);
+            assertThat(replica.rows).isEqualTo(TableReplica.real(pg, DB, "race")).containsEntry(5, "777|committed, waiting");
+        } finally {
+            sql(pg, DB, "ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+            if (committing != null) {
+                committing.handle((ok, e) -> null).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            context.stop();
+        }
+    }
+
+    private static String backendPid(java.sql.Connection c) throws java.sql.SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     @Test
     void aSnapshotRowCarriesTheSameValuesAndTypesAsTheSameRowFromTheLog() throws Exception {
         sql(pg, DB,
