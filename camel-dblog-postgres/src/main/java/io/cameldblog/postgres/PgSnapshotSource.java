@@ -137,7 +137,22 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
                     "add a primary key (ALTER TABLE " + shape.qualified() + " ADD PRIMARY KEY (...)), or leave the"
                                                                              + " table out of the snapshot with snapshotTables (or of the request).");
         }
+        if (where != null && !where.isBlank()) {
+            checkCondition(c, shape, name, where);
+        }
         return new SnapshotTable(name, where, shape.keyColumns());
+    }
+
+    /** A condition that is no valid SQL for the table is refused when the table is resolved, not at every chunk. */
+    private static void checkCondition(Connection c, Shape shape, String name, String where) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1 FROM " + shape.qualified() + " WHERE (" + where + ") LIMIT 0").close();
+        } catch (SQLException e) {
+            c.rollback();
+            throw new DbLogConfigurationException("The snapshot condition '" + where + "' for " + name
+                                                  + " is not valid SQL for that table: " + e.getMessage(),
+                    "give a condition on the table's columns, as in a WHERE clause.", e);
+        }
     }
 
     /** The table's published columns and primary key, looked up once per table and snapshot connection. */

@@ -358,6 +358,10 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
      */
     private void emitExisting(ChangeEventSink<PgPosition> sink, PgRelation rel, Map<String, Object> row)
             throws Exception {
+        if (Long.compareUnsigned(betweenLsn, lastPosition.lsn()) > 0) {
+            // between transactions, never behind a position already delivered (snapshot rows go out there)
+            lastPosition = PgPosition.at(betweenLsn);
+        }
         SourceInfo source = SourceInfo.builder()
                 .connector("postgres")
                 .name(endpoint.getName())

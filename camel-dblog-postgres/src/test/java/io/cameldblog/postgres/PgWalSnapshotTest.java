@@ -134,6 +134,45 @@ class PgWalSnapshotTest {
     }
 
     /**
+     * Only tables outside the stream are written: each chunk's watermark lies in WAL that carries nothing for the
+     * reader, which learns that it passed it from the server's keepalives (the WAL end), between transactions. At
+     * the default statusInterval (10 s) the snapshot still runs at full pace: it does not wait for a status round
+     * trip per chunk.
+     */
+    @Test
+    void aSnapshotWhileOnlyOtherTablesAreWrittenDoesNotWaitAStatusIntervalPerChunk() throws Exception {
+        createTable("quiet", 3_000);
+        sql(pg, DB, "CREATE TABLE noise (id serial PRIMARY KEY, at timestamptz DEFAULT now())");
+        TableReplica replica = new TableReplica("quiet");
+        String uri = "pgwal:quiet?host=" + pg.host() + "&port=" + pg.port() + "&database=" + DB + "&username="
+                     + pg.user() + "&password=" + pg.password() + "&slot=quiet_slot&dropSlotOnStop=true"
+                     + "&includeTables=public\\.quiet&snapshotMode=initial&snapshotChunkSize=100"
+                     + "&statusInterval=10000";
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CompletableFuture<Void> noise = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.sql.Connection c = pg.connect(DB); java.sql.Statement s = c.createStatement()) {
+                while (writing.get()) {
+                    s.execute("INSERT INTO noise DEFAULT VALUES");
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long started = System.nanoTime();
+        CamelContext context = route(uri, replica::apply);
+        try {
+            // 30 chunks: at one status interval each this would take 5 minutes
+            await().atMost(Duration.ofSeconds(30)).until(() -> replica.snapshotDone);
+            System.out.printf("30 chunks under unrelated writes: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+            assertThat(replica.rows).isEqualTo(TableReplica.real(pg, DB, "quiet"));
+        } finally {
+            writing.set(false);
+            noise.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            context.stop();
+        }
+    }
+
+    /**
      * The race every log-position watermark has: a transaction's commit is in the log (and delivered) before new
      * snapshots see it. A synchronous standby that never answers holds a committing transaction in that state for
      * as long as the test likes; a chunk read meanwhile would show the row as before the delivered update.
@@ -186,6 +225,30 @@ class PgWalSnapshotTest {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    @Test
+    void aSignalForAMissingTableOrWithABadConditionIsSkippedWithAWarningAndTheStreamGoesOn() throws Exception {
+        createTable("later", 50);
+        TableReplica replica = new TableReplica("later");
+        CamelContext context = route(uri("bad_signal_slot", "includeTables=public\\.later"), replica::apply);
+        try (io.cameldblog.core.testing.CapturedLog log = io.cameldblog.core.testing.CapturedLog.warnings()) {
+            sql(pg, DB, "INSERT INTO dblog_signal VALUES ('typo', 'execute-snapshot',"
+                        + " '{\"data-collections\": [\"public.latter\"]}')",
+                    "INSERT INTO dblog_signal VALUES ('bad-where', 'execute-snapshot',"
+                    + " '{\"data-collections\": [\"public.later\"], \"where\": \"no_such_column > 1\"}')",
+                    "INSERT INTO dblog_signal VALUES ('good', 'execute-snapshot',"
+                    + " '{\"data-collections\": [\"public.later\"], \"where\": \"id <= 20\"}')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.snapshotDone);
+            assertThat(replica.snapshotRows.get()).as("the rows the good signal's condition selects").isEqualTo(20);
+            assertThat(log.containing("snapshot of public.latter is skipped")).hasSize(1);
+            assertThat(log.containing("snapshot of public.later is skipped")).singleElement().satisfies(
+                    e -> assertThat(e.getMessage().getFormattedMessage()).contains("no_such_column"));
+            sql(pg, DB, "INSERT INTO later VALUES (51, 1, 'streamed')");
+            await().atMost(Duration.ofSeconds(20)).until(() -> replica.rows.containsKey(51));
+        } finally {
+            context.stop();
         }
     }
 

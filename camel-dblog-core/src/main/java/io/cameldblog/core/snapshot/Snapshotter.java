@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.consumer.ChangeEventSink;
@@ -182,7 +183,23 @@ public final class Snapshotter<P extends LogPosition> {
             return;
         }
         if (table == null || !table.name().equals(step.table()) || !java.util.Objects.equals(table.where(), step.where())) {
-            table = source.tables(List.of(step.table()), step.where()).get(0);
+            try {
+                table = source.tables(List.of(step.table()), step.where()).get(0);
+            } catch (DbLogConfigurationException e) {
+                if (step.initial()) {
+                    throw e;
+                }
+                // a signal's typo (a missing table, a bad condition) would otherwise stop the stream on every
+                // restart, since the request is stored with the position
+                LOG.warn("{}: the requested snapshot of {} is skipped: {}", uri, step.table(), e.getMessage());
+                progress = progress.nextTable();
+                table = null;
+                if (progress.isDone()) {
+                    closeSource();
+                }
+                sink.advance(position);
+                return;
+            }
             tableRows = 0;
             LOG.info("{}: snapshot of {} {}", uri, table.name(),
                     progress.afterKey() == null ? "from its first row" : "continues after key " + progress.afterKey());
