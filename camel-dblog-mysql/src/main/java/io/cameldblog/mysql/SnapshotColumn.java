@@ -97,6 +97,32 @@ final class SnapshotColumn {
 
     /** Binds a key value {@link #keyValue} gave (possibly after a JSON round trip) for a comparison with this column. */
     void bind(PreparedStatement ps, int index, Object keyValue) throws SQLException {
+        switch (type) {
+            // BIT, ENUM and SET order by their number: compared with a string they would compare as text
+            case "bit" -> {
+                ps.setBigDecimal(index, keyValue instanceof Boolean b ? (b ? BigDecimal.ONE : BigDecimal.ZERO)
+                        : new BigDecimal(new BigInteger(1, Base64.getDecoder().decode(keyValue.toString()))));
+                return;
+            }
+            case "enum" -> {
+                ps.setInt(index, column.labels().indexOf(keyValue.toString()) + 1);
+                return;
+            }
+            case "set" -> {
+                long mask = 0;
+                List<String> labels = column.labels();
+                for (String label : keyValue.toString().split(",")) {
+                    int i = labels.indexOf(label);
+                    if (i >= 0) {
+                        mask |= 1L << i;
+                    }
+                }
+                ps.setBigDecimal(index, new BigDecimal(Long.toUnsignedString(mask)));
+                return;
+            }
+            default -> {
+            }
+        }
         if (isBinary()) {
             ps.setBytes(index, Base64.getDecoder().decode(keyValue.toString()));
             return;

@@ -49,7 +49,11 @@ class MysqlBinlogSnapshotTypesTest {
                                                                                        + " v INT)",
                 "CREATE TABLE t.k_binary (id VARBINARY(8) PRIMARY KEY, v INT)",
                 "CREATE TABLE t.k_datetime (id DATETIME(6) PRIMARY KEY, v INT)",
-                "CREATE TABLE t.k_composite (a INT, b VARCHAR(10), v INT, PRIMARY KEY (a, b))");
+                "CREATE TABLE t.k_composite (a INT, b VARCHAR(10), v INT, PRIMARY KEY (a, b))",
+                // ordered by their number, not their text
+                "CREATE TABLE t.k_enum (id ENUM('zeta', 'alpha', 'mid') PRIMARY KEY, v INT)",
+                "CREATE TABLE t.k_set (id SET('x', 'y', 'z') PRIMARY KEY, v INT)",
+                "CREATE TABLE t.k_bit (id BIT(12) PRIMARY KEY, v INT)");
     }
 
     @AfterAll
@@ -83,7 +87,10 @@ class MysqlBinlogSnapshotTypesTest {
             "INSERT INTO t.k_datetime VALUES ('1000-01-01 00:00:00', 1), ('1970-01-01 00:00:00.000001', 2),"
             + " ('2026-11-24 10:15:30', 3), ('2026-11-24 10:15:30.5', 4), ('9999-12-31 23:59:59.999999', 5)",
             "INSERT INTO t.k_composite VALUES (1, 'a', 1), (1, 'b', 2), (1, 'c', 3), (2, 'A', 4), (2, 'b', 5),"
-            + " (3, '', 6), (3, 'x', 7)");
+            + " (3, '', 6), (3, 'x', 7)",
+            "INSERT INTO t.k_enum VALUES ('mid', 3), ('zeta', 1), ('alpha', 2)",
+            "INSERT INTO t.k_set VALUES ('z', 5), ('', 1), ('x,y', 4), ('y', 3), ('x', 2)",
+            "INSERT INTO t.k_bit VALUES (b'0', 1), (b'1', 2), (b'100000000000', 3), (b'111111111111', 4)");
 
     @Test
     void snapshotRowsEqualLogRowsForEveryTypeAndEveryKeyKind() throws Exception {
@@ -94,7 +101,7 @@ class MysqlBinlogSnapshotTypesTest {
                     "SET SESSION time_zone = '-07:00'"));
             statements.addAll(ROWS);
             db.execute(statements.toArray(String[]::new));
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.received().size() >= 4 + 6 + 5 + 8 + 8 + 5 + 7);
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.received().size() >= 4 + 6 + 5 + 8 + 8 + 5 + 7 + 3 + 5 + 4);
             logged = log.events();
         }
         List<ChangeEvent> read;
@@ -117,7 +124,9 @@ class MysqlBinlogSnapshotTypesTest {
         fromLog.forEach((key, row) -> differences.addAll(differences(key, row, fromSnapshot.get(key))));
         assertThat(differences).isEmpty();
         // keys in each table's primary-key order, the last row marked
-        assertThat(read.stream().filter(e -> "last".equals(e.source().extra().get("snapshot"))).count()).isEqualTo(7);
+        assertThat(read.stream().filter(e -> "last".equals(e.source().extra().get("snapshot"))).count()).isEqualTo(10);
+        assertThat(read.stream().filter(e -> e.source().table().equals("k_enum")).map(e -> e.after().get("id")))
+                .containsExactly("zeta", "alpha", "mid");
         assertThat(read.stream().filter(e -> e.source().table().equals("k_text")).map(e -> e.after().get("id")))
                 .containsExactly("a", "B", "c", "D", "é", "z", "Ω", "😀");
     }
