@@ -29,7 +29,8 @@ import io.cameldblog.sandbox.SandboxZooKeeper;
  * </ul>
  * {@code bench/run.sh [rows] [latencySeconds] [--profile] [--only=mysql|pg] [--no-latency]}. With
  * {@code --profile} only the camel-dblog route runs, recording JFR ({@code settings=profile}) into
- * {@code camel-dblog-benchmarks/target/bench/}.
+ * {@code camel-dblog-benchmarks/target/bench/}. {@code bench/run.sh --snapshot [rows]} runs the initial snapshot
+ * of a table of {@code rows} rows instead ({@link SnapshotBenchmark}, default 1 000 000 rows).
  */
 public final class ChangeStreamBenchmark {
 
@@ -74,10 +75,13 @@ public final class ChangeStreamBenchmark {
         List<String> plain = new ArrayList<>();
         boolean profile = false;
         boolean latency = true;
+        boolean snapshot = false;
         String only = null;
         for (String arg : args) {
             if (arg.equals("--profile")) {
                 profile = true;
+            } else if (arg.equals("--snapshot")) {
+                snapshot = true;
             } else if (arg.equals("--no-latency")) {
                 latency = false;
             } else if (arg.startsWith("--only=")) {
@@ -85,6 +89,11 @@ public final class ChangeStreamBenchmark {
             } else {
                 plain.add(arg);
             }
+        }
+        if (snapshot) {
+            snapshot(plain.size() > 0 ? Integer.parseInt(plain.get(0)) : SnapshotBenchmark.DEFAULT_ROWS, only,
+                    profile);
+            return;
         }
         int rows = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 100_000;
         int latencySeconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 10;
@@ -102,6 +111,29 @@ public final class ChangeStreamBenchmark {
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {
                     run(pg, "pg", rows, latencySeconds, latency, profile, zooKeeper, report);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    private static void snapshot(int rows, String only, boolean profile) throws Exception {
+        System.out.printf("camel-dblog snapshot benchmark %s: initial snapshot of a %d-row table; %d cores;"
+                          + " load average %s; one JVM per reader%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, Runtime.getRuntime().availableProcessors(),
+                SnapshotBenchmark.loadAverage());
+        StringBuilder report = new StringBuilder();
+        try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
+            if (only == null || only.equals("mysql")) {
+                try (MysqlBench mysql = new MysqlBench()) {
+                    SnapshotBenchmark.run(mysql, "mysql", rows, profile, zooKeeper, report);
+                }
+            }
+            if (only == null || only.equals("pg")) {
+                try (PgBench pg = new PgBench()) {
+                    SnapshotBenchmark.run(pg, "pg", rows, profile, zooKeeper, report);
                 }
             }
         }
@@ -171,7 +203,11 @@ public final class ChangeStreamBenchmark {
     }
 
     private static List<String> jvmOptions(String label, String reader, boolean profile) throws IOException {
-        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        return jvmOptions(label, reader, profile, "1g");
+    }
+
+    static List<String> jvmOptions(String label, String reader, boolean profile, String heap) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         if (profile && reader.startsWith("dblog")) {
             options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
                         + OUT.resolve(label + ".jfr").toAbsolutePath());

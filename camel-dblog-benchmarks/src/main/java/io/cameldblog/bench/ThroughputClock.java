@@ -1,28 +1,38 @@
 package io.cameldblog.bench;
 
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times {@code rows} inserts: when the first arrives (wall clock, to compare with the JVM's launch in another
- * process) and when the last arrives. Events per second count from the first event, so start-up is not in them.
+ * Times {@code rows} rows: when the first arrives and when the last arrives (wall clock, to compare with the JVM's
+ * launch in another process). Events per second count from the first event, so start-up is not in them. With
+ * {@code distinctKeys}, each row's value is its key (1..rows) and the keys seen are counted too: a reader that
+ * delivered a row twice reaches {@code rows} with fewer distinct keys.
  */
 final class ThroughputClock implements Contender.RowSink {
 
     private final long rows;
+    private final BitSet keys;
     private final CountDownLatch done = new CountDownLatch(1);
     private long count;
     private long firstEpochMillis;
     private long firstNanos;
     private long endNanos;
+    private long lastEpochMillis;
 
-    ThroughputClock(long rows) {
+    ThroughputClock(long rows, boolean distinctKeys) {
         this.rows = rows;
+        this.keys = distinctKeys ? new BitSet() : null;
     }
 
     @Override
-    public void row(long stampMicros) {
+    public void row(long value) {
+        if (keys != null && value > 0 && value <= rows) {
+            keys.set((int) value);
+        }
         long n = ++count;
         if (n == 1) {
             firstEpochMillis = System.currentTimeMillis();
@@ -30,6 +40,7 @@ final class ThroughputClock implements Contender.RowSink {
         }
         if (n == rows) {
             endNanos = System.nanoTime();
+            lastEpochMillis = System.currentTimeMillis();
             done.countDown();
         }
     }
@@ -46,10 +57,14 @@ final class ThroughputClock implements Contender.RowSink {
 
     @Override
     public Map<String, Object> result() {
-        if (done.getCount() > 0) {
-            return Map.of("events", count, "firstEpochMillis", firstEpochMillis);
+        Map<String, Object> result = new HashMap<>(Map.of("events", count, "firstEpochMillis", firstEpochMillis));
+        if (keys != null) {
+            result.put("distinct", keys.cardinality());
         }
-        return Map.of("events", count, "firstEpochMillis", firstEpochMillis,
-                "perSecond", Math.round((rows - 1) * 1e9 / (endNanos - firstNanos)));
+        if (done.getCount() == 0) {
+            result.put("lastEpochMillis", lastEpochMillis);
+            result.put("perSecond", Math.round((rows - 1) * 1e9 / (endNanos - firstNanos)));
+        }
+        return result;
     }
 }
