@@ -26,6 +26,16 @@ interface BenchSource extends AutoCloseable {
     /** The SQL name of table {@code lat} for that connection. */
     String latencyTable();
 
+    /**
+     * Table {@code snap} with {@code rows} rows written before any snapshot reader starts (key 1..rows in a
+     * {@code bigint} primary key, a {@code varchar}, an {@code int}, a {@code decimal}, a timestamp), then an idle
+     * log: a snapshot reader has nothing to stream but the rows that exist.
+     */
+    void loadSnapshotTable(int rows) throws Exception;
+
+    /** Arguments for a reader of an initial snapshot of table {@code snap}; {@code run} names what it needs of its own. */
+    Map<String, String> snapshotArgs(String reader, String run) throws Exception;
+
     @Override
     void close();
 }

@@ -35,6 +35,8 @@ import org.apache.zookeeper.data.Stat;
  * [--readers=dblog,dblog-zk]}. With {@code --profile} only the camel-dblog route runs (or the camel-dblog readers
  * named by {@code --readers}), recording JFR ({@code settings=profile}) into {@code camel-dblog-benchmarks/target/bench/}.
  * {@code --readers} runs only the named backlog readers (the table's ratios need {@code dblog} among them).
+ * {@code bench/run.sh --snapshot [rows]} runs the initial snapshot of a table of {@code rows} rows instead
+ * ({@link SnapshotBenchmark}, default 1 000 000 rows).
  */
 public final class ChangeStreamBenchmark {
 
@@ -88,11 +90,14 @@ public final class ChangeStreamBenchmark {
         List<String> plain = new ArrayList<>();
         boolean profile = false;
         boolean latency = true;
+        boolean snapshot = false;
         String only = null;
         List<String> readers = null;
         for (String arg : args) {
             if (arg.equals("--profile")) {
                 profile = true;
+            } else if (arg.equals("--snapshot")) {
+                snapshot = true;
             } else if (arg.equals("--no-latency")) {
                 latency = false;
             } else if (arg.startsWith("--only=")) {
@@ -105,6 +110,11 @@ public final class ChangeStreamBenchmark {
             } else {
                 plain.add(arg);
             }
+        }
+        if (snapshot) {
+            snapshot(plain.size() > 0 ? Integer.parseInt(plain.get(0)) : SnapshotBenchmark.DEFAULT_ROWS, only,
+                    profile);
+            return;
         }
         int rows = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 100_000;
         int latencySeconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 10;
@@ -124,6 +134,29 @@ public final class ChangeStreamBenchmark {
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {
                     run(pg, "pg", rows, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
+                }
+            }
+        }
+        System.out.println();
+        System.out.println(report);
+        System.exit(0);
+    }
+
+    private static void snapshot(int rows, String only, boolean profile) throws Exception {
+        System.out.printf("camel-dblog snapshot benchmark %s: initial snapshot of a %d-row table; %d cores;"
+                          + " load average %s; one JVM per reader%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, Runtime.getRuntime().availableProcessors(),
+                SnapshotBenchmark.loadAverage());
+        StringBuilder report = new StringBuilder();
+        try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
+            if (only == null || only.equals("mysql")) {
+                try (MysqlBench mysql = new MysqlBench()) {
+                    SnapshotBenchmark.run(mysql, "mysql", rows, profile, zooKeeper, report);
+                }
+            }
+            if (only == null || only.equals("pg")) {
+                try (PgBench pg = new PgBench()) {
+                    SnapshotBenchmark.run(pg, "pg", rows, profile, zooKeeper, report);
                 }
             }
         }
@@ -207,7 +240,11 @@ public final class ChangeStreamBenchmark {
     }
 
     private static List<String> jvmOptions(String label, String reader, boolean profile) throws IOException {
-        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        return jvmOptions(label, reader, profile, "1g");
+    }
+
+    static List<String> jvmOptions(String label, String reader, boolean profile, String heap) throws IOException {
+        List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
         if (profile && reader.startsWith("dblog")) {
             options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
                         + OUT.resolve(label + ".jfr").toAbsolutePath());

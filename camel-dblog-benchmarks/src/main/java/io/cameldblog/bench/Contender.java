@@ -33,8 +33,9 @@ import org.postgresql.replication.PGReplicationStream;
  * Readers ({@code reader=}): {@code raw} (the client library alone), {@code dblog} (the camel-dblog route),
  * {@code dblog-zk} (the same route with {@code resumable} on core's ZooKeeperResumeStrategy at its defaults) and
  * {@code debezium} (the camel-debezium route, offsets in memory). Sources ({@code source=}): {@code mysql},
- * {@code pg}. Modes ({@code mode=}): {@code backlog} (count {@code rows} inserts of the backlog) and
- * {@code latency} (commit-to-exchange time of each stamped row until the end marker).
+ * {@code pg}. Modes ({@code mode=}): {@code backlog} (count {@code rows} inserts of the backlog),
+ * {@code latency} (commit-to-exchange time of each stamped row until the end marker) and {@code snapshot} (count
+ * {@code rows} snapshot rows, {@code op = r}, of an existing table, and report the heap used).
  * A backlog reader reads one part of the backlog ({@code part=batch} or {@code single}) from where it starts.
  */
 public final class Contender {
@@ -48,9 +49,18 @@ public final class Contender {
             int eq = arg.indexOf('=');
             p.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        RowSink sink = "latency".equals(p.get("mode"))
+        String mode = p.get("mode");
+        boolean snapshot = mode.equals("snapshot");
+        HeapWatch heap = snapshot ? HeapWatch.start() : null;
+        // the column whose value each counted row hands to the sink: its stamp, or its key (checked for repeats)
+        String column = switch (mode) {
+            case "latency" -> "stamp_us";
+            case "snapshot" -> "id";
+            default -> null;
+        };
+        RowSink sink = mode.equals("latency")
                 ? new LatencyRecorder()
-                : new ThroughputClock(Long.parseLong(p.get("rows")));
+                : new ThroughputClock(Long.parseLong(p.get("rows")), snapshot);
         switch (p.get("reader")) {
             case "raw" -> {
                 if ("mysql".equals(p.get("source"))) {
@@ -59,13 +69,19 @@ public final class Contender {
                     rawPgStream(p, sink);
                 }
             }
-            case "dblog", "dblog-zk", "debezium" -> route(p, sink);
+            case "dblog", "dblog-zk", "debezium" ->
+                    route(p, sink, snapshot ? Operation.READ : Operation.INSERT, column);
             default -> throw new IllegalArgumentException("unknown reader " + p.get("reader"));
         }
         boolean done = awaitWhileMoving(sink, Long.parseLong(p.getOrDefault("idleSeconds", "60")));
         Map<String, Object> result = new LinkedHashMap<>(sink.result());
         result.put("complete", done);
         result.put("rssKb", peakRssKb());
+        if (heap != null) {
+            result.put("heapUsedKb", heap.peakUsedKb());
+            result.put("heapAfterGcKb", heap.peakAfterGcKb());
+            result.put("heapMaxKb", HeapWatch.maxKb());
+        }
         StringBuilder line = new StringBuilder("RESULT");
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         System.out.println(line);
@@ -148,10 +164,14 @@ public final class Contender {
 
     // ---- Camel routes
 
-    private static void route(Map<String, String> p, RowSink sink) throws Exception {
+    /**
+     * A route counting the rows of operation {@code counted} (inserts of a backlog, {@code op = r} of a snapshot),
+     * handing the sink the value of {@code column} (0 when null).
+     */
+    private static void route(Map<String, String> p, RowSink sink, Operation counted, String column)
+            throws Exception {
         String reader = p.get("reader");
         String uri = reader.equals("debezium") ? DebeziumUris.uri(p) : DbLogUris.uri(p);
-        boolean stamped = sink instanceof LatencyRecorder;
         DefaultCamelContext context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -162,22 +182,22 @@ public final class Contender {
                     route.resumable(new ZooKeeperResumeStrategy(p.get("zookeeper")));
                 }
                 route.process(reader.equals("debezium")
-                        ? e -> debeziumRow(e, sink, stamped)
-                        : e -> dblogRow(e, sink, stamped));
+                        ? e -> debeziumRow(e, sink, counted, column)
+                        : e -> dblogRow(e, sink, counted, column));
             }
         });
         context.start();
     }
 
-    private static void dblogRow(Exchange exchange, RowSink sink, boolean stamped) {
-        if (exchange.getMessage().getBody() instanceof ChangeEvent event && event.op() == Operation.INSERT) {
-            sink.row(stamped ? (Long) event.after().get("stamp_us") : 0);
+    private static void dblogRow(Exchange exchange, RowSink sink, Operation counted, String column) {
+        if (exchange.getMessage().getBody() instanceof ChangeEvent event && event.op() == counted) {
+            sink.row(column != null ? (Long) event.after().get(column) : 0);
         }
     }
 
-    private static void debeziumRow(Exchange exchange, RowSink sink, boolean stamped) {
-        if ("c".equals(exchange.getMessage().getHeader("CamelDebeziumOperation"))) {
-            sink.row(stamped ? ((Struct) exchange.getMessage().getBody()).getInt64("stamp_us") : 0);
+    private static void debeziumRow(Exchange exchange, RowSink sink, Operation counted, String column) {
+        if (counted.code().equals(exchange.getMessage().getHeader("CamelDebeziumOperation"))) {
+            sink.row(column != null ? ((Struct) exchange.getMessage().getBody()).getInt64(column) : 0);
         }
     }
 
@@ -191,9 +211,10 @@ public final class Contender {
         return -1;
     }
 
-    /** Receives each captured insert (its stamp in latency mode); called from the reader's one thread. */
+    /** Receives each counted row; called from the reader's one thread. */
     interface RowSink {
-        void row(long stampMicros);
+        /** @param value the row's stamp in latency mode, its key in snapshot mode, else 0 */
+        void row(long value);
 
         boolean await(long seconds) throws InterruptedException;
 

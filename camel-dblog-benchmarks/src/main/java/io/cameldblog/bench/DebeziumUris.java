@@ -3,10 +3,11 @@ package io.cameldblog.bench;
 import java.util.Map;
 
 /**
- * The camel-debezium endpoints, streaming only with offsets in memory. Debezium cannot be told to start at a binlog
- * file and position: for a MySQL backlog its offset is preset in memory ({@link PresetOffsetStore}) and
- * {@code snapshot.mode=recovery} rebuilds the schema history (a file) from the tables before streaming from it. For
- * PostgreSQL, {@code snapshot.mode=no_data} streams from the slot's position.
+ * The camel-debezium endpoints, offsets in memory. Streaming only by default; with {@code snapshotMode=initial} in
+ * the arguments, Debezium's default initial snapshot of the table first (PostgreSQL: it creates the slot). Debezium
+ * cannot be told to start at a binlog file and position: for a MySQL backlog its offset is preset in memory
+ * ({@link PresetOffsetStore}) and {@code snapshot.mode=recovery} rebuilds the schema history (a file) from the
+ * tables before streaming from it. For PostgreSQL, {@code snapshot.mode=no_data} streams from the slot's position.
  */
 final class DebeziumUris {
 
@@ -19,6 +20,7 @@ final class DebeziumUris {
         String name = p.get("name");
         if ("mysql".equals(p.get("source"))) {
             boolean fromFile = p.containsKey("binlogFile");
+            String snapshotMode = p.getOrDefault("snapshotMode", fromFile ? "recovery" : "no_data");
             if (fromFile) {
                 PresetOffsetStore.preset("[\"" + name + "\",{\"server\":\"" + name + "\"}]",
                         "{\"file\":\"" + p.get("binlogFile") + "\",\"pos\":" + p.get("binlogPos") + "}");
@@ -31,14 +33,15 @@ final class DebeziumUris {
                    + "&schemaHistoryInternal=io.debezium.storage.file.history.FileSchemaHistory"
                    + "&schemaHistoryInternalFileFilename=" + p.get("historyFile")
                    + "&offsetStorage=" + (fromFile ? PresetOffsetStore.class.getName() : MEMORY_OFFSETS)
-                   + "&snapshotMode=" + (fromFile ? "recovery" : "no_data");
+                   + "&snapshotMode=" + snapshotMode;
         }
         return "debezium-postgres:" + name + "?databaseHostname=" + p.get("host") + "&databasePort=" + p.get("port")
                + "&databaseUser=" + p.get("user") + "&databasePassword=" + p.get("password")
                + "&databaseDbname=" + p.get("database") + "&topicPrefix=" + name
                + "&pluginName=pgoutput&slotName=" + p.get("slot") + "&publicationName=" + p.get("publication")
                + "&publicationAutocreateMode=disabled&databaseSslmode=disable"
-               + "&tableIncludeList=public." + p.get("table") + "&snapshotMode=no_data"
+               + "&tableIncludeList=public." + p.get("table")
+               + "&snapshotMode=" + p.getOrDefault("snapshotMode", "no_data")
                + "&offsetStorage=" + MEMORY_OFFSETS;
     }
 }

@@ -9,9 +9,10 @@ import java.util.Map;
 import io.cameldblog.sandbox.SandboxPostgres;
 
 /**
- * PostgreSQL (zonky embedded) with the backlog in table {@code orders} (publication {@code bench_pub}) and the
- * latency table {@code lat} (publication {@code lat_pub}). Every reader has its own slot per part, created before
- * the data; the slots for the one-row part are advanced past the 1 000-row part once it is written.
+ * PostgreSQL (zonky embedded) with the backlog in table {@code orders} (publication {@code bench_pub}), the
+ * latency table {@code lat} (publication {@code lat_pub}) and, for snapshots, table {@code snap} (publication
+ * {@code snap_pub}). Every backlog reader has its own slot per part, created before the data; the slots for the
+ * one-row part are advanced past the 1 000-row part once it is written. A snapshot reader creates its own slot.
  */
 final class PgBench implements BenchSource {
 
@@ -25,12 +26,6 @@ final class PgBench implements BenchSource {
             s.execute("CREATE TABLE lat (id bigint PRIMARY KEY, stamp_us bigint)");
             s.execute("CREATE PUBLICATION bench_pub FOR TABLE orders");
             s.execute("CREATE PUBLICATION lat_pub FOR TABLE lat");
-            for (String reader : ChangeStreamBenchmark.READERS) {
-                for (String part : ChangeStreamBenchmark.PARTS) {
-                    s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
-                              + "', 'pgoutput')");
-                }
-            }
         }
     }
 
@@ -46,6 +41,12 @@ final class PgBench implements BenchSource {
     @Override
     public void writeBacklog(int batchRows, int singleRows) throws Exception {
         try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
+            for (String reader : ChangeStreamBenchmark.READERS) {
+                for (String part : ChangeStreamBenchmark.PARTS) {
+                    s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
+                              + "', 'pgoutput')");
+                }
+            }
             for (int start = 1; start <= batchRows; start += 1000) {
                 s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
                           + " FROM generate_series(" + start + ", " + Math.min(batchRows, start + 999) + ") g");
@@ -76,6 +77,31 @@ final class PgBench implements BenchSource {
             s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
         }
         return connection(reader, "lat", slot, "lat_pub", "pglat" + run.replace("-", ""));
+    }
+
+    /**
+     * Written while no slot exists (its WAL is not kept for anyone), 100 000 rows per transaction, then vacuumed and
+     * checkpointed as a table that has long existed: visibility map set, statistics known, nothing dirty.
+     */
+    @Override
+    public void loadSnapshotTable(int rows) throws Exception {
+        try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE snap (id bigint PRIMARY KEY, customer varchar(40), quantity int,"
+                      + " price numeric(12,2), created timestamptz)");
+            s.execute("CREATE PUBLICATION snap_pub FOR TABLE snap");
+            for (long start = 1; start <= rows; start += 100_000) {
+                s.execute("INSERT INTO snap SELECT g, 'customer-' || g % 10007, g % 100, (g % 100000) / 100.0,"
+                          + " timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second'"
+                          + " FROM generate_series(" + start + ", " + Math.min(rows, start + 99_999) + ") g");
+            }
+            s.execute("VACUUM ANALYZE snap");
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    @Override
+    public Map<String, String> snapshotArgs(String reader, String run) {
+        return connection(reader, "snap", slot("snap-" + run), "snap_pub", "pgsnap" + run.replace("-", ""));
     }
 
     private Map<String, String> connection(String reader, String table, String slot, String publication,

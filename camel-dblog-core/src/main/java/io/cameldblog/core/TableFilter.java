@@ -18,13 +18,34 @@ public final class TableFilter {
 
     private final List<Pattern> includes;
     private final List<Pattern> excludes;
+    /** Names that pass whatever the options say (the signal table); null when none. */
+    private final Pattern always;
     /** Answers per schema and table; bounded, so a schema with endless generated table names cannot fill memory. */
     private final Map<String, Map<String, Boolean>> decided = new ConcurrentHashMap<>();
     private static final int MAX_REMEMBERED = 10_000;
 
     private TableFilter(List<Pattern> includes, List<Pattern> excludes) {
-        this.includes = includes;
+        this(includes, excludes, null);
+    }
+
+    private TableFilter(List<Pattern> includes, List<Pattern> excludes, Pattern always) {
+        this.includes = always == null || includes.isEmpty() ? includes
+                : java.util.stream.Stream.concat(includes.stream(), java.util.stream.Stream.of(always)).toList();
         this.excludes = excludes;
+        this.always = always;
+    }
+
+    /**
+     * This filter, also passing {@code table} (the signal table): a bare name matches that table in every database
+     * or schema, {@code db.table} just that one. Its rows reach the consumer, which takes them as signals.
+     */
+    public TableFilter alsoPassing(String table) {
+        if (table == null || table.isBlank() || isAll()) {
+            return this;
+        }
+        String t = table.trim();
+        Pattern p = Pattern.compile(t.contains(".") ? Pattern.quote(t) : "[^.]+\\." + Pattern.quote(t));
+        return new TableFilter(includes, excludes, p);
     }
 
     public static TableFilter all() {
@@ -64,6 +85,9 @@ public final class TableFilter {
         if (qualifiedName == null) {
             return includes.isEmpty();
         }
+        if (always != null && always.matcher(qualifiedName).matches()) {
+            return true;
+        }
         if (!includes.isEmpty() && includes.stream().noneMatch(p -> p.matcher(qualifiedName).matches())) {
             return false;
         }
@@ -74,6 +98,7 @@ public final class TableFilter {
         return includes.isEmpty() && excludes.isEmpty();
     }
 
+    /** The include patterns (with the one of {@link #alsoPassing} when there are any). */
     public List<Pattern> includes() {
         return includes;
     }

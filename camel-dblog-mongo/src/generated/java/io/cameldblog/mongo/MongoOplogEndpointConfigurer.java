@@ -52,6 +52,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "pollInterval": target.setPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectdelay":
         case "reconnectDelay": target.setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": target.setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": target.setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.setSnapshotMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshottables":
+        case "snapshotTables": target.setSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
         case "startposition":
         case "startPosition": target.setStartPosition(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -90,6 +98,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "pollInterval": return long.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return java.lang.String.class;
+        case "snapshottables":
+        case "snapshotTables": return java.lang.String.class;
         case "startposition":
         case "startPosition": return java.lang.String.class;
         default: return null;
@@ -129,6 +145,14 @@ public class MongoOplogEndpointConfigurer extends PropertyConfigurerSupport impl
         case "pollInterval": return target.getPollInterval();
         case "reconnectdelay":
         case "reconnectDelay": return target.getReconnectDelay();
+        case "signaltable":
+        case "signalTable": return target.getSignalTable();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return target.getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return target.getSnapshotMode();
+        case "snapshottables":
+        case "snapshotTables": return target.getSnapshotTables();
         case "startposition":
         case "startPosition": return target.getStartPosition();
         default: return null;

@@ -23,7 +23,7 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(18);
+        Set<String> props = new HashSet<>(22);
         props.add("bridgeErrorHandler");
         props.add("collection");
         props.add("connectionString");
@@ -41,6 +41,10 @@ public class MongoOplogEndpointUriFactory extends org.apache.camel.support.compo
         props.add("name");
         props.add("pollInterval");
         props.add("reconnectDelay");
+        props.add("signalTable");
+        props.add("snapshotChunkSize");
+        props.add("snapshotMode");
+        props.add("snapshotTables");
         props.add("startPosition");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(1);

@@ -14,6 +14,7 @@ import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.consumer.ChangeEventSink;
 import io.cameldblog.core.consumer.ChangeLogReader;
@@ -100,7 +101,7 @@ final class ChangeStreamReader implements ChangeLogReader<MongoPosition> {
             // ChangeStreamHistoryLost (286), ChangeStreamFatalError (280): the start is behind the oplog window
             String what = start.isRestored() ? "The stored resume token of '" + endpointName + "'"
                     : "The start (startPosition=" + start + ") of '" + endpointName + "'";
-            return new DbLogConfigurationException(what + " is no longer in the oplog (" + e.getMessage()
+            return new PositionGoneException(what + " is no longer in the oplog (" + e.getMessage()
                                                    + "): the changes in between are gone.",
                     "re-sync the target, then start from startPosition=latest after removing the stored"
                                                                                      + " position; give the oplog more room (replSetResizeOplog) to avoid it.",

@@ -10,6 +10,10 @@ import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.SourceInfo;
+import io.cameldblog.core.TableFilter;
+import io.cameldblog.core.snapshot.SnapshotMode;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
 import org.apache.camel.Category;
@@ -68,6 +72,9 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
               description = "Wait before querying the oplog again when the tailable cursor ended")
     private long pollInterval = 500;
 
+    /** The table filters without the signal collection (change-stream mode takes no signals). */
+    private volatile TableFilter changeStreamFilter;
+
     public MongoOplogEndpoint(String uri, MongoOplogComponent component) {
         super(uri, component);
     }
@@ -95,6 +102,47 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
     @Override
     public ChangeLogReader<MongoPosition> createReader() {
         return isChangeStream() ? new ChangeStreamReader(this) : new OplogReader(this);
+    }
+
+    /**
+     * Snapshots read collections in {@code _id} chunks with the newest oplog entry as watermark, so they need the
+     * oplog mode; {@link #doInit} refuses {@code snapshotMode} with {@code mode=changeStream}.
+     */
+    @Override
+    public SnapshotSource<MongoPosition> createSnapshotSource() {
+        if (isChangeStream()) {
+            throw changeStreamSnapshots();
+        }
+        return new MongoSnapshotSource(this);
+    }
+
+    private DbLogConfigurationException changeStreamSnapshots() {
+        return new DbLogConfigurationException("mongooplog:" + getName() + " cannot take snapshots in"
+                                               + " mode=changeStream (only the oplog mode can).",
+                "use mode=oplog (the default) with snapshotMode, or remove snapshotMode.");
+    }
+
+    /**
+     * In change-stream mode a document of the signal collection is an ordinary change (routed only if the table
+     * filters capture it): snapshots cannot be taken there, and a request no reader takes up would ride along with
+     * every stored position.
+     */
+    @Override
+    public boolean isSignalTable(SourceInfo source) {
+        return !isChangeStream() && super.isSignalTable(source);
+    }
+
+    @Override
+    public TableFilter getTableFilter() {
+        if (!isChangeStream()) {
+            return super.getTableFilter();
+        }
+        TableFilter f = changeStreamFilter;
+        if (f == null) {
+            f = TableFilter.of(getIncludeTables(), getExcludeTables());
+            changeStreamFilter = f;
+        }
+        return f;
     }
 
     /** A client for one connection attempt, with majority read concern unless switched off. */
@@ -131,6 +179,9 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
             throw new DbLogConfigurationException("Option fullDocumentBeforeChange=" + fullDocumentBeforeChange
                                                   + " is not a pre-image mode of change streams.",
                     "use fullDocumentBeforeChange=off (the default), whenAvailable or required.", e);
+        }
+        if (isChangeStream() && snapshotModeValue() != SnapshotMode.NEVER) {
+            throw changeStreamSnapshots();
         }
         if (collection != null && database == null) {
             throw new DbLogConfigurationException("Option collection=" + collection + " needs a database.",
@@ -192,6 +243,7 @@ public class MongoOplogEndpoint extends DbLogEndpoint<MongoPosition> {
 
     public void setIncludeNamespaces(String includeNamespaces) {
         this.includeNamespaces = includeNamespaces;
+        this.changeStreamFilter = null;
         setIncludeTables(includeNamespaces);
     }
 

@@ -105,6 +105,23 @@ public final class OplogEntryMapper {
         return event.source(source.build()).build();
     }
 
+    /**
+     * A document read from its collection (a snapshot) as an {@code op = r} event: {@code after} and the key built
+     * exactly as for an insert of the same document, so a snapshot row equals the insert's row, value types
+     * included. Its position is left unset (the snapshot gives it one).
+     */
+    public ChangeEvent toReadEvent(String db, String collection, Document document) {
+        SourceInfo source = SourceInfo.builder().connector("mongodb").name(endpointName).db(db).table(collection)
+                .tsMs(System.currentTimeMillis()).build();
+        return ChangeEvent.builder().op(Operation.READ).after(json(document)).key(key(document.get("_id")))
+                .tsMs(System.currentTimeMillis()).source(source).build();
+    }
+
+    /** Whether an event of this mapper holds only the fields an update set ({@code source.patch}). */
+    static boolean isPatch(ChangeEvent event) {
+        return Boolean.TRUE.equals(event.source().extra().get("patch"));
+    }
+
     private static boolean isReplacement(Document o) {
         return o.keySet().stream().noneMatch(k -> k.startsWith("$"));
     }

@@ -16,6 +16,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
 import io.cameldblog.core.consumer.ChangeEventSink;
@@ -90,7 +91,7 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
                                                                                         + " oplog from startPosition.");
                 }
                 if (oldest != null && Long.compareUnsigned(OplogEntryMapper.timestamp(oldest).getValue(), p.timestampValue()) > 0) {
-                    throw new DbLogConfigurationException(
+                    throw new PositionGoneException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
                                                           + endpoint.getName() + "' is older than the oldest oplog entry ("
                                                           + timestampText(OplogEntryMapper.timestamp(oldest))
@@ -106,6 +107,8 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
     public void stream(ChangeEventSink<MongoPosition> sink) throws Exception {
         Bson namespaces = namespaceFilter(endpoint.getTableFilter());
         IdleProgress<MongoPosition> idle = new IdleProgress<>(sink);
+        // before anything is read: a snapshot waiting for this stream reads its first chunk from here
+        sink.betweenTransactions(next);
         while (closed.getCount() > 0) {
             // read before the query: once the query has returned all it selects, nothing up to here is unread
             BsonTimestamp head = newestTimestamp();
@@ -126,6 +129,8 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
                     // selects is handled, and the rest (other namespaces, no-ops) holds nothing to deliver
                     passedUpTo(head, idle);
                     idle.flush();
+                    // the log's end the reader has passed: a snapshot chunk whose watermark is there is complete
+                    sink.betweenTransactions(next);
                     if (c.getServerCursor() == null) {
                         break;
                     }
@@ -175,6 +180,10 @@ final class OplogReader implements ChangeLogReader<MongoPosition> {
             idle.flush();
         }
         next = OplogEntryMapper.position(entry, OplogPosition.ALL_OPS);
+        if (skip < ops.size()) {
+            // after the entry's last operation: an applyOps transaction is one transaction for a snapshot too
+            sink.betweenTransactions(next);
+        }
     }
 
     /** The oplog reached {@code head} with nothing left to deliver before it: the position may move there. */

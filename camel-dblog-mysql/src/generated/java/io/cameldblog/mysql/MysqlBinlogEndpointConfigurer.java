@@ -52,6 +52,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reconnectDelay": target.setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "serverid":
         case "serverId": target.setServerId(property(camelContext, long.class, value)); return true;
+        case "signaltable":
+        case "signalTable": target.setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": target.setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.setSnapshotMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshottables":
+        case "snapshotTables": target.setSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
         case "ssl": target.setSsl(property(camelContext, boolean.class, value)); return true;
         case "sslmode":
         case "sslMode": target.setSslMode(property(camelContext, java.lang.String.class, value)); return true;
@@ -98,6 +106,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reconnectDelay": return long.class;
         case "serverid":
         case "serverId": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return java.lang.String.class;
+        case "snapshottables":
+        case "snapshotTables": return java.lang.String.class;
         case "ssl": return boolean.class;
         case "sslmode":
         case "sslMode": return java.lang.String.class;
@@ -145,6 +161,14 @@ public class MysqlBinlogEndpointConfigurer extends PropertyConfigurerSupport imp
         case "reconnectDelay": return target.getReconnectDelay();
         case "serverid":
         case "serverId": return target.getServerId();
+        case "signaltable":
+        case "signalTable": return target.getSignalTable();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return target.getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return target.getSnapshotMode();
+        case "snapshottables":
+        case "snapshotTables": return target.getSnapshotTables();
         case "ssl": return target.isSsl();
         case "sslmode":
         case "sslMode": return target.getSslMode();

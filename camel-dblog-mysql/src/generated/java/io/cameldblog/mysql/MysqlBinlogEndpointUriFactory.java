@@ -23,7 +23,7 @@ public class MysqlBinlogEndpointUriFactory extends org.apache.camel.support.comp
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(23);
+        Set<String> props = new HashSet<>(27);
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
         props.add("exceptionHandler");
@@ -41,6 +41,10 @@ public class MysqlBinlogEndpointUriFactory extends org.apache.camel.support.comp
         props.add("port");
         props.add("reconnectDelay");
         props.add("serverId");
+        props.add("signalTable");
+        props.add("snapshotChunkSize");
+        props.add("snapshotMode");
+        props.add("snapshotTables");
         props.add("ssl");
         props.add("sslMode");
         props.add("startPosition");

@@ -202,12 +202,31 @@ final class BinlogCursor {
         skipRows = 0;
         emitted = false;
         held = null;
-        if (!stored && at != null && at.hasNextPosition()) {
+        if (at == null || !at.hasNextPosition()) {
+            return;
+        }
+        BinlogPosition next = new BinlogPosition(file, at.nextPosition(), 0, gtidSetNow.get());
+        if (!stored) {
             long now = System.currentTimeMillis();
             if (now - lastAdvanceMs >= ADVANCE_INTERVAL_MS) {
                 lastAdvanceMs = now;
-                sink.advance(new BinlogPosition(file, at.nextPosition(), 0, gtidSetNow.get()));
+                sink.advance(next);
             }
         }
+        // a snapshot under way reads its next chunk here, or delivers the one whose watermark this passed
+        sink.betweenTransactions(next);
+    }
+
+    /**
+     * The server says the log ends at {@code offset} of {@code logFile} and everything before it was sent (a
+     * heartbeat on an idle connection): outside a unit, the reader is between transactions there, so a snapshot
+     * chunk waiting for that watermark is delivered even when nothing else is written.
+     */
+    void idleAt(String logFile, long offset) throws Exception {
+        if (inUnit || offset < 4) {
+            return;
+        }
+        sink.betweenTransactions(new BinlogPosition(logFile == null || logFile.isEmpty() ? file : logFile, offset, 0,
+                gtidSetNow.get()));
     }
 }

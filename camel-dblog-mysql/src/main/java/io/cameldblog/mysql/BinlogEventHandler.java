@@ -18,7 +18,8 @@ import io.cameldblog.core.consumer.ChangeEventSink;
  * <p>
  * When the reader resumes inside a transaction, the first transaction read is the one the position names and its
  * first {@code rowsDone} rows are skipped: they were processed before the restart. Event types without a handler
- * (format description, heartbeats, previous-GTIDs, annotations, checkpoints) carry nothing to deliver.
+ * (format description, previous-GTIDs, annotations, checkpoints) carry nothing to deliver; a heartbeat tells a
+ * snapshot where the idle log ends.
  */
 final class BinlogEventHandler {
 
@@ -53,6 +54,7 @@ final class BinlogEventHandler {
         EventTypeHandler end = new TransactionEndHandler(cursor);
         handlers.put(EventType.XID, end);
         handlers.put(EventType.XA_PREPARE, end);
+        handlers.put(EventType.HEARTBEAT, new HeartbeatEventHandler(cursor));
         handlers.put(EventType.TRANSACTION_PAYLOAD, new TransactionPayloadEventHandler(this));
     }
 

@@ -10,6 +10,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.network.AuthenticationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.cameldblog.core.DbLogConfigurationException;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.tls.TlsFailure;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.consumer.ChangeEventSink;
@@ -61,13 +62,14 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
         }
         List<String> files = server.binlogFiles();
         if (!files.contains(p.file())) {
-            throw new DbLogConfigurationException(
+            throw new PositionGoneException(
                     "The server at " + server.address() + " no longer has binlog file " + p.file()
                                                   + " (it has " + (files.isEmpty() ? "none" : files.get(0) + " .. "
                                                                                               + files.get(files.size() - 1))
                                                   + "): the changes between that position and the oldest file are gone.",
                     "keep binlogs longer (binlog_expire_logs_seconds / expire_logs_days) and re-sync the target, then"
-                                                                                                     + " start from startPosition=earliest or a position the server has (remove the stored position).");
+                                                                                                     + " start from startPosition=earliest or a position the server has (remove the stored position),"
+                                                                                                     + " or set snapshotMode=when_needed to re-read the tables.");
         }
         return p;
     }
@@ -143,6 +145,10 @@ final class BinlogReader implements ChangeLogReader<BinlogPosition> {
         });
         if (advanceStart) {
             sink.advance(start);
+        }
+        if (start.rowsDone() == 0) {
+            // between two transactions: a snapshot starts its first chunk before the first event
+            sink.betweenTransactions(start);
         }
         try {
             client.connect();

@@ -48,7 +48,8 @@ final class ColumnValueDecoder {
             case FLOAT -> ((Number) raw).floatValue();
             case DOUBLE -> ((Number) raw).doubleValue();
             case DECIMAL, NEWDECIMAL -> raw instanceof BigDecimal ? raw : new BigDecimal(raw.toString());
-            case YEAR -> ((Number) raw).intValue();
+            // the client reads YEAR as 1900 + the stored byte: 1900 is the year 0000 (YEAR spans 1901..2155)
+            case YEAR -> ((Number) raw).intValue() == 1900 ? 0 : ((Number) raw).intValue();
             case DATE, NEWDATE -> date(raw);
             case TIME, TIME_V2 -> time(((Number) raw).longValue());
             case DATETIME, DATETIME_V2 -> dateTime(((Number) raw).longValue());

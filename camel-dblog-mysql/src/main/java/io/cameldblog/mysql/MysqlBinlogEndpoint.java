@@ -8,6 +8,7 @@ import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
@@ -16,7 +17,8 @@ import org.apache.camel.spi.UriParam;
 /**
  * Streams row changes from a MySQL or MariaDB binary log. Needs {@code binlog_format=ROW}, a user with
  * {@code REPLICATION SLAVE} and {@code REPLICATION CLIENT} (MariaDB: {@code BINLOG MONITOR}), and {@code SELECT}
- * on the captured tables when the server does not log full row metadata.
+ * on the captured tables when the server does not log full row metadata or when snapshots read them
+ * ({@link MysqlSnapshotSource}).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "mysqlbinlog", title = "MySQL Binlog",
              syntax = "mysqlbinlog:name", consumerOnly = true, remote = true,
@@ -114,6 +116,15 @@ public class MysqlBinlogEndpoint extends DbLogEndpoint<BinlogPosition> {
     @Override
     public ChangeLogReader<BinlogPosition> createReader() {
         return new BinlogReader(this);
+    }
+
+    @Override
+    public SnapshotSource<BinlogPosition> createSnapshotSource() {
+        try {
+            return new MysqlSnapshotSource(this);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override

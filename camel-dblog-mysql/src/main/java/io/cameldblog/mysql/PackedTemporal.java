@@ -126,7 +126,8 @@ final class PackedTemporal {
         return fraction;
     }
 
-    private static Long micros(int year, int month, int day, int hour, int minute, int second, long fraction) {
+    /** Microseconds since 1970 of a date and time as the server stores it, or null when it is no date. */
+    static Long micros(int year, int month, int day, int hour, int minute, int second, long fraction) {
         if (month < 1 || month > 12 || day < 1 || day > LocalDate.of(year, month, 1).lengthOfMonth()) {
             return null;
         }

@@ -102,6 +102,10 @@ final class ServerConnection implements AutoCloseable {
         return version.mariaDb();
     }
 
+    ServerVersion version() {
+        return version;
+    }
+
     /**
      * Fails with the setting to change when the server does not log row events, or the user lacks a grant a
      * replica needs.

@@ -48,7 +48,13 @@ class BinlogEventHandlerTest {
 
     private final List<ChangeEvent> emitted = new ArrayList<>();
     private final List<BinlogPosition> advanced = new ArrayList<>();
+    private final List<BinlogPosition> between = new ArrayList<>();
     private final ChangeEventSink<BinlogPosition> sink = new ChangeEventSink<>() {
+        @Override
+        public void betweenTransactions(BinlogPosition position) {
+            between.add(position);
+        }
+
         @Override
         public void emit(ChangeEvent event) {
             emitted.add(event);
@@ -76,6 +82,29 @@ class BinlogEventHandlerTest {
 
     private BinlogEventHandler handler(BinlogPosition start) {
         return new BinlogEventHandler("orders", TableFilter.of("shop\\.orders", null), schemas, sink, start, () -> null);
+    }
+
+    /**
+     * A snapshot reads its chunks and delivers them between transactions: the reader says where it is after each
+     * transaction's end and on each heartbeat (the idle log's end), never inside a transaction.
+     */
+    @Test
+    void theReaderIsBetweenTransactionsAfterEachEndAndOnHeartbeatsOutsideATransaction() throws Exception {
+        BinlogEventHandler h = handler(BinlogPosition.of(FILE, 4));
+        h.handle(event(EventType.GTID, 100, 179, gtid(1)));
+        h.handle(event(EventType.QUERY, 179, 260, query("BEGIN")));
+        h.handle(event(EventType.TABLE_MAP, 260, 310, tableMap(41, "orders")));
+        h.handle(event(EventType.HEARTBEAT, 0, 310, null));
+        h.handle(event(EventType.EXT_WRITE_ROWS, 310, 360, rows(41, 1)));
+        assertThat(between).isEmpty();
+        h.handle(event(EventType.XID, 360, 391, new XidEventData()));
+        assertThat(between).containsExactly(BinlogPosition.of(FILE, 391));
+        h.handle(event(EventType.HEARTBEAT, 0, 391, null));
+        assertThat(between).containsExactly(BinlogPosition.of(FILE, 391), BinlogPosition.of(FILE, 391));
+        // after a rotation the heartbeat names the new file's end
+        h.handle(event(EventType.ROTATE, 391, 440, rotate("binlog.000008")));
+        h.handle(event(EventType.HEARTBEAT, 0, 342, null));
+        assertThat(between).last().isEqualTo(BinlogPosition.of("binlog.000008", 342));
     }
 
     @Test

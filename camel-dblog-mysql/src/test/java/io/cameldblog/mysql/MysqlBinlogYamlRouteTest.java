@@ -104,6 +104,38 @@ class MysqlBinlogYamlRouteTest {
         assertThat(out.resolve("offsets/orders-resumable.json")).exists();
     }
 
+    @Test
+    void yamlRouteWithAnInitialSnapshotDeliversTheExistingRowsThenTheChangesAndResumes(@TempDir Path out)
+            throws Exception {
+        db.execute("CREATE TABLE shop.existing (id INT PRIMARY KEY, sku VARCHAR(20))",
+                "INSERT INTO shop.existing VALUES (1, 'A'), (2, 'B'), (3, 'C')");
+        Path file = out.resolve("existing.jsonl");
+        Main first = startMain("orders-snapshot.yaml", out);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file) && Files.readAllLines(file).size() >= 3);
+            db.execute("UPDATE shop.existing SET sku = 'B2' WHERE id = 2");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(file).size() >= 4);
+        } finally {
+            first.stop();
+        }
+        db.execute("INSERT INTO shop.existing VALUES (4, 'D')");
+        Main second = startMain("orders-snapshot.yaml", out);
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readAllLines(file).size() >= 5);
+        } finally {
+            second.stop();
+        }
+        List<String> ops = Files.readAllLines(file).stream()
+                .map(l -> ChangeEventJson.parseObject(l).get("op") + ":"
+                          + ((Map<?, ?>) ChangeEventJson.parseObject(l).get("after")).get("id")).toList();
+        // the restart continues from the stored position: no second snapshot
+        assertThat(ops).containsExactly("r:1", "r:2", "r:3", "u:2", "c:4");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> source = (Map<String, Object>) ChangeEventJson.parseObject(Files.readAllLines(file).get(2))
+                .get("source");
+        assertThat(source).containsEntry("snapshot", "last");
+    }
+
     private static Main startMain(String routes, Path out) throws Exception {
         Main main = new Main();
         main.configure().withRoutesIncludePattern("classpath:routes/" + routes);

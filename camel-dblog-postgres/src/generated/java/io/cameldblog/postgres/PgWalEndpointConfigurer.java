@@ -54,7 +54,15 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "publication": target.setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
         case "reconnectDelay": target.setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": target.setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
         case "slot": target.setSlot(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": target.setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.setSnapshotMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshottables":
+        case "snapshotTables": target.setSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
         case "ssl": target.setSsl(property(camelContext, boolean.class, value)); return true;
         case "sslcert":
         case "sslCert": target.setSslCert(property(camelContext, java.lang.String.class, value)); return true;
@@ -109,7 +117,15 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
         case "slot": return java.lang.String.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return java.lang.String.class;
+        case "snapshottables":
+        case "snapshotTables": return java.lang.String.class;
         case "ssl": return boolean.class;
         case "sslcert":
         case "sslCert": return java.lang.String.class;
@@ -165,7 +181,15 @@ public class PgWalEndpointConfigurer extends PropertyConfigurerSupport implement
         case "publication": return target.getPublication();
         case "reconnectdelay":
         case "reconnectDelay": return target.getReconnectDelay();
+        case "signaltable":
+        case "signalTable": return target.getSignalTable();
         case "slot": return target.getSlot();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return target.getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return target.getSnapshotMode();
+        case "snapshottables":
+        case "snapshotTables": return target.getSnapshotTables();
         case "ssl": return target.isSsl();
         case "sslcert":
         case "sslCert": return target.getSslCert();

@@ -23,7 +23,7 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(30);
+        Set<String> props = new HashSet<>(34);
         props.add("bridgeErrorHandler");
         props.add("createPublication");
         props.add("createSlot");
@@ -44,7 +44,11 @@ public class PgWalEndpointUriFactory extends org.apache.camel.support.component.
         props.add("port");
         props.add("publication");
         props.add("reconnectDelay");
+        props.add("signalTable");
         props.add("slot");
+        props.add("snapshotChunkSize");
+        props.add("snapshotMode");
+        props.add("snapshotTables");
         props.add("ssl");
         props.add("sslCert");
         props.add("sslKey");

@@ -31,6 +31,22 @@ final class PgConnector {
         }
     }
 
+    /**
+     * An ordinary connection whose results always come in text form (no binary transfer): a value then reads as
+     * exactly the string its type's output function writes, the form pgoutput sends, so a snapshot row converts to
+     * the same Java value as the row decoded from the log.
+     */
+    Connection connectForSnapshot() throws SQLException {
+        Properties p = credentials();
+        PGProperty.BINARY_TRANSFER.set(p, false);
+        PGProperty.APPLICATION_NAME.set(p, "camel-dblog " + endpoint.getName() + " snapshot");
+        try {
+            return DriverManager.getConnection(endpoint.jdbcUrl(), p);
+        } catch (SQLException e) {
+            throw connectionProblem(e);
+        }
+    }
+
     /** A walsender connection in database mode, as logical replication needs. */
     Connection connectForReplication() throws SQLException {
         Properties p = credentials();

@@ -6,6 +6,7 @@ import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -33,8 +34,8 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     private String database;
 
     @UriParam(label = "security", secret = true,
-              description = "User name; needs the REPLICATION attribute (or superuser) and, to create the"
-                            + " publication, ownership of the captured tables")
+              description = "User name; needs the REPLICATION attribute (or superuser), SELECT on the tables a"
+                            + " snapshot reads and, to create the publication, ownership of the captured tables")
     @Metadata(required = true)
     private String username;
 
@@ -119,6 +120,10 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @UriParam(label = "security", secret = true, description = "Password of sslKey, if it has one")
     private String sslPassword;
 
+    /** Shared by the reader (which records them) and snapshot chunks (which must not miss one). */
+    private final DeliveredTransactions deliveredTransactions = new DeliveredTransactions();
+    private volatile Runnable replicationKeepalive;
+
     public PgWalEndpoint(String uri, PgWalComponent component) {
         super(uri, component);
     }
@@ -141,6 +146,29 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
     @Override
     public ChangeLogReader<PgPosition> createReader() {
         return new PgWalReader(this);
+    }
+
+    DeliveredTransactions deliveredTransactions() {
+        return deliveredTransactions;
+    }
+
+    /** The streaming reader's status sender, for snapshot chunks read on its thread (null while none streams). */
+    void replicationKeepalive(Runnable keepalive) {
+        this.replicationKeepalive = keepalive;
+    }
+
+    /** Sends the streaming reader's status to the server if statusInterval has passed; on the reader's thread. */
+    void keepReplicationAlive() {
+        Runnable r = replicationKeepalive;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** Reads the captured tables for snapshots ({@code snapshotMode}, signal rows) on a connection of its own. */
+    @Override
+    public SnapshotSource<PgPosition> createSnapshotSource() {
+        return new PgSnapshotSource(this);
     }
 
     @Override

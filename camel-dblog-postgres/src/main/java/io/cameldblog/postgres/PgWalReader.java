@@ -16,6 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.Operation;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
@@ -74,6 +75,11 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private boolean emittedInTxn;
 
     private PgPosition lastPosition;
+    /** The last position given to the sink between transactions: the ones after it never go back. */
+    private long betweenLsn;
+    /** Started inside a transaction some rows of which were done: not between transactions until its commit. */
+    private boolean midTransaction;
+    private long lastStatusNanos = System.nanoTime();
     private long lastProgressNanos = System.nanoTime();
 
     PgWalReader(PgWalEndpoint endpoint) {
@@ -145,13 +151,14 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             default:
                 PgPosition p = start.position();
                 if (Long.compareUnsigned(p.lsn(), slotLsn) < 0) {
-                    throw new DbLogConfigurationException(
+                    // gone, not misconfigured: snapshotMode=when_needed starts again at the end with a snapshot
+                    throw new PositionGoneException(
                             (start.isRestored() ? "The stored position " : "startPosition ") + p.text() + " of '"
                                                           + endpoint.getName() + "' is older than what replication slot '"
                                                           + endpoint.getSlot() + "' still has (confirmed_flush_lsn "
                                                           + Lsn.format(slotLsn)
                                                           + "): the changes in between are gone from the server.",
-                            "re-load the captured tables and remove the stored position (or set startPosition=latest); if"
+                            "re-load the captured tables (snapshotMode=when_needed does it) and remove the stored position (or set startPosition=latest); if"
                                                                                                + " another consumer moved the slot, give each endpoint its own slot.");
                 }
                 startLsn = p.lsn();
@@ -213,12 +220,20 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 // "latest" resolved: store it, so a restart does not jump ahead past what happens meanwhile
                 advance(sink, PgPosition.at(startLsn));
             }
+            midTransaction = resumeAt != null && resumeAt.rowsDone() > 0;
+            if (!midTransaction) {
+                // nothing of a transaction is half done here: a snapshot may read its first chunk at once
+                betweenTransactions(sink, PgPosition.at(startLsn));
+            }
+            // a snapshot reading chunks between two messages keeps the server's status coming
+            endpoint.replicationKeepalive(this::keepAliveIfDue);
             long park = BUSY_PARK_NANOS;
             while (!closed) {
                 ByteBuffer buf = stream.readPending();
                 if (buf == null) {
                     sendAcks();
                     heartbeat(sink);
+                    idleBetweenTransactions(sink);
                     captureNewTables(sink);
                     LockSupport.parkNanos(park);
                     park = Math.min(park * 2, IDLE_PARK_NANOS);
@@ -282,6 +297,10 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 }
             }
         } else if (m instanceof PgMessage.Commit c) {
+            midTransaction = false;
+            if (txn != null) {
+                endpoint.deliveredTransactions().add(txn.xid());
+            }
             txn = null;
             PgPosition after = PgPosition.at(c.endLsn());
             if (!emittedInTxn && endpoint.getHeartbeatInterval() > 0
@@ -289,6 +308,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 // only filtered tables changed: remember we are past it, now and then
                 advance(sink, after);
             }
+            betweenTransactions(sink, after);
         } else if (m instanceof PgMessage.LogicalMessage lm) {
             LOG.debug("{}: logical decoding message prefix={} ({} bytes) at {}", endpoint.getEndpointBaseUri(),
                     lm.prefix(), lm.content().length, Lsn.format(lm.lsn()));
@@ -345,6 +365,10 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
      */
     private void emitExisting(ChangeEventSink<PgPosition> sink, PgRelation rel, Map<String, Object> row)
             throws Exception {
+        if (Long.compareUnsigned(betweenLsn, lastPosition.lsn()) > 0) {
+            // between transactions, never behind a position already delivered (snapshot rows go out there)
+            lastPosition = PgPosition.at(betweenLsn);
+        }
         SourceInfo source = SourceInfo.builder()
                 .connector("postgres")
                 .name(endpoint.getName())
@@ -359,8 +383,19 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         lastProgressNanos = System.nanoTime();
     }
 
+    /**
+     * While the stream is not read for longer than statusInterval (a snapshot delivering chunk after chunk of an
+     * idle database), the server still wants status, or it ends the connection after wal_sender_timeout.
+     */
+    private void keepAliveIfDue() {
+        if (stream != null && System.nanoTime() - lastStatusNanos > TimeUnit.MILLISECONDS.toNanos(endpoint.getStatusInterval())) {
+            keepAlive();
+        }
+    }
+
     /** While the stream is not read (rows of a new table are delivered), the server still wants status. */
     private void keepAlive() {
+        lastStatusNanos = System.nanoTime();
         try {
             sendAcks();
             stream.forceUpdateStatus();
@@ -400,6 +435,34 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         }
     }
 
+    /**
+     * Nothing to read and no transaction open: everything the server decoded up to its last message or keepalive
+     * (its WAL end) is delivered, so a snapshot whose watermark that passes can deliver its chunk even while the
+     * database is idle. The keepalive's LSN is a position a restart continues from without reading anything
+     * twice, the same the heartbeat stores.
+     */
+    private void idleBetweenTransactions(ChangeEventSink<PgPosition> sink) throws Exception {
+        if (txn != null || midTransaction) {
+            return;
+        }
+        long server = stream.getLastReceiveLSN().asLong();
+        if (server != 0 && Long.compareUnsigned(server, betweenLsn) > 0) {
+            decoder.passed(server);
+            betweenTransactions(sink, PgPosition.at(server));
+        } else if (betweenLsn != 0) {
+            betweenTransactions(sink, PgPosition.at(betweenLsn));
+        }
+    }
+
+    /** The sink's hook between transactions (a snapshot reads or delivers a chunk there), at a position never behind the last one. */
+    private void betweenTransactions(ChangeEventSink<PgPosition> sink, PgPosition p) throws Exception {
+        if (Long.compareUnsigned(p.lsn(), betweenLsn) < 0) {
+            p = PgPosition.at(betweenLsn);
+        }
+        betweenLsn = p.lsn();
+        sink.betweenTransactions(p);
+    }
+
     private void advance(ChangeEventSink<PgPosition> sink, PgPosition p) {
         sink.advance(p);
         lastPosition = p;
@@ -436,6 +499,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     @Override
     public void close() {
         closed = true;
+        endpoint.replicationKeepalive(null);
         Thread t = streamThread;
         if (t != null && t != Thread.currentThread()) {
             try {

@@ -22,4 +22,15 @@ public interface ChangeEventSink<P extends LogPosition> {
      * log, and a restart does not re-read what was skipped.
      */
     void advance(P position);
+
+    /**
+     * The reader is between two transactions at {@code position}: everything before it is delivered, and a restart
+     * from it reads nothing twice. A snapshot under way reads its next chunk here, or delivers the chunk whose
+     * watermark {@code position} has passed. Readers call it after each transaction and when the log is idle
+     * (keepalive, heartbeat, empty batch: with the position of the log's end), and once right after opening.
+     *
+     * @throws EventNotProcessedException as {@link #emit}: snapshot rows are delivered here
+     */
+    default void betweenTransactions(P position) throws Exception {
+    }
 }

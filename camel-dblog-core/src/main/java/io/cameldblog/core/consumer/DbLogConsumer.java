@@ -8,11 +8,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
+import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.resume.BatchingResumeStrategy;
 import io.cameldblog.core.resume.DbLogResumeAdapter;
 import io.cameldblog.core.resume.PositionResumable;
 import io.cameldblog.core.resume.StoredPositionNotifier;
+import io.cameldblog.core.snapshot.SnapshotMode;
+import io.cameldblog.core.snapshot.SnapshotPosition;
+import io.cameldblog.core.snapshot.SnapshotProgress;
+import io.cameldblog.core.snapshot.SnapshotSignal;
+import io.cameldblog.core.snapshot.Snapshotter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -49,6 +55,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     private ChangeStreamLoop<P> loop;
     private AutoCloseable storedListener;
 
+    private volatile Snapshotter<P> snapshotter;
+    /** The snapshot progress stored with the position the start resolved (none when nothing was stored). */
+    private SnapshotProgress storedProgress;
     private volatile StartPosition<P> startPosition;
     private volatile P lastPosition;
     private volatile boolean connected;
@@ -79,8 +88,13 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     protected void doStart() throws Exception {
         super.doStart();
         offsetKey = PositionResumable.key(endpoint.getName());
+        SnapshotMode mode = endpoint.snapshotModeValue();
+        storedProgress = null;
         startPosition = resolveStartPosition();
-        LOG.info("{} starting from {}", endpoint.getEndpointBaseUri(), startPosition);
+        SnapshotProgress progress = startPosition.isRestored() ? storedProgress
+                : mode.snapshotsWhenNothingStored() ? initialSnapshot() : SnapshotProgress.none();
+        LOG.info("{} starting from {}{}", endpoint.getEndpointBaseUri(), startPosition,
+                progress.isDone() ? "" : ", with a " + progress);
         if (resumeStrategy == null) {
             LOG.warn("Route {} stores no positions of {} (the route has no resumable()): after a restart it {}."
                      + " Add resumable() with a resume strategy to continue where it stopped.",
@@ -91,10 +105,37 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         ChangeLogReader<P> reader = endpoint.createReader();
         try {
             reader.open(startPosition);
+        } catch (PositionGoneException e) {
+            reader.close();
+            if (mode != SnapshotMode.WHEN_NEEDED) {
+                lastError = e;
+                throw e;
+            }
+            LOG.warn("{}: {} snapshotMode=when_needed: starting at the end of the log with a snapshot of every"
+                     + " captured table.", endpoint.getEndpointBaseUri(), e.getMessage());
+            startPosition = StartPosition.latest();
+            progress = initialSnapshot();
+            reader = endpoint.createReader();
+            try {
+                reader.open(startPosition);
+            } catch (Exception again) {
+                reader.close();
+                lastError = again;
+                throw again;
+            }
         } catch (Exception e) {
             reader.close();
             lastError = e;
             throw e;
+        }
+        snapshotter = new Snapshotter<>(endpoint.getEndpointBaseUri(), progress, endpoint.getSnapshotChunkSize(),
+                endpoint::createSnapshotSource, endpoint::isSnapshotTable, this::initialSnapshotDone);
+        if (mode == SnapshotMode.INITIAL_ONLY && startPosition.isRestored() && progress.isDone()) {
+            LOG.info("{}: the snapshot is complete (a position without snapshot progress is stored);"
+                     + " snapshotMode=initial_only reads nothing more", endpoint.getEndpointBaseUri());
+            reader.close();
+            stopRouteLater();
+            return;
         }
         connected = true;
         lastError = null;
@@ -120,6 +161,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
         loop = null;
         connected = false;
+        if (snapshotter != null) {
+            snapshotter.close();
+        }
         if (resumeStrategy instanceof BatchingResumeStrategy positions) {
             // no longer the reader (route stop, or master: moved the leadership): store the newest now or drop it,
             // so it is never written later over the position of the reader that took over
@@ -146,7 +190,9 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
                     ? Optional.empty() : adapter.storedPosition(endpoint.getName());
             if (stored.isPresent()) {
                 try {
-                    return StartPosition.restored(endpoint.positionCodec().fromMap(stored.get()));
+                    storedProgress = SnapshotPosition.progressOf(stored.get());
+                    return StartPosition.restored(
+                            endpoint.positionCodec().fromMap(SnapshotPosition.withoutProgress(stored.get())));
                 } catch (RuntimeException e) {
                     throw new DbLogConfigurationException(
                             "The position stored for '" + endpoint.getName() + "' cannot be read: " + stored.get()
@@ -162,8 +208,58 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         return endpoint.configuredStartPosition();
     }
 
+    private static SnapshotProgress initialSnapshot() {
+        return SnapshotProgress.none().with(java.util.List.of(new SnapshotProgress.Step(null, null, true)));
+    }
+
+    /** The last row of the initial snapshot is delivered: {@code initial_only} stops reading here. */
+    private void initialSnapshotDone() {
+        if (endpoint.snapshotModeValue() == SnapshotMode.INITIAL_ONLY) {
+            LOG.info("{}: the initial snapshot is complete; snapshotMode=initial_only stops route {}",
+                    endpoint.getEndpointBaseUri(), getRouteId());
+            stopRouteLater();
+        }
+    }
+
+    private void stopRouteLater() {
+        String routeId = getRouteId();
+        // not on this thread: stopping the route waits for the reader's thread, which may be this one
+        Thread stopper = new Thread(() -> {
+            try {
+                endpoint.getCamelContext().getRouteController().stopRoute(routeId);
+            } catch (Exception e) {
+                LOG.warn("Could not stop route {} after its snapshot: {}", routeId, e.getMessage(), e);
+            }
+        }, "DbLog-snapshot-done-" + endpoint.getName());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /**
+     * Asks for a snapshot of {@code tables} ({@code db.table} / {@code schema.table} names; every captured table when
+     * null or empty), optionally of the rows matching {@code where}, read while streaming. Not stored until the
+     * reader takes it up: for a request that survives a restart, insert a row into the signal table.
+     */
+    public void requestSnapshot(java.util.List<String> tables, String where) {
+        Snapshotter<P> s = snapshotter;
+        if (s == null) {
+            throw new IllegalStateException(endpoint.getEndpointBaseUri() + " is not started");
+        }
+        s.request(tables, where);
+    }
+
+    public SnapshotProgress getSnapshotProgress() {
+        Snapshotter<P> s = snapshotter;
+        return s == null ? SnapshotProgress.none() : s.progress();
+    }
+
     @Override
     public void emit(ChangeEvent event) throws Exception {
+        if (endpoint.isSignalTable(event.source())) {
+            signal(event);
+            return;
+        }
+        snapshotter.onLogEvent(event);
         Exchange exchange = createExchange(false);
         try {
             Message message = exchange.getMessage();
@@ -198,8 +294,10 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
 
     private void setHeaders(Message message, ChangeEvent event) {
         // the offset is read by the route's ResumableCompletion once the exchange is done: stored only on success
+        @SuppressWarnings("unchecked")
+        P p = (P) event.position();
         message.getHeaders().putAll(new ChangeEventHeaders(event,
-                event.position() == null ? null : new PositionResumable(offsetKey, event.position())));
+                p == null ? null : new PositionResumable(offsetKey, snapshotter.decorate(p))));
     }
 
     @Override
@@ -214,7 +312,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
         // every event before this position was processed (emit is synchronous), so storing it breaks no rule
         try {
-            resumeStrategy.updateLastOffset(new PositionResumable(offsetKey, position));
+            resumeStrategy.updateLastOffset(new PositionResumable(offsetKey, snapshotter.decorate(position)));
             if (!(resumeStrategy instanceof StoredPositionNotifier)) {
                 confirmStored(position);
             }
@@ -224,9 +322,33 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
         }
     }
 
+    @Override
+    public void betweenTransactions(P position) throws Exception {
+        snapshotter.betweenTransactions(position, this);
+    }
+
+    /** A row of the signal table: never routed; a snapshot request is taken up now, so the position stored with it holds it. */
+    private void signal(ChangeEvent event) {
+        try {
+            SnapshotSignal signal = SnapshotSignal.of(event);
+            if (signal != null) {
+                snapshotter.signal(signal.tables(), signal.where());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("{}: ignoring a row of the signal table {}: {}. A snapshot signal is a row with type"
+                     + " 'execute-snapshot' and data like {{\"data-collections\": [\"db.table\"]}}.",
+                    endpoint.getEndpointBaseUri(), event.source().table(), e.getMessage());
+        }
+        if (event.position() != null) {
+            @SuppressWarnings("unchecked")
+            P p = (P) event.position();
+            advance(p);
+        }
+    }
+
     private void onPositionStored(Map<String, Object> stored) {
         try {
-            confirmStored(endpoint.positionCodec().fromMap(stored));
+            confirmStored(endpoint.positionCodec().fromMap(SnapshotPosition.withoutProgress(stored)));
         } catch (RuntimeException e) {
             LOG.warn("{}: ignoring a stored position that cannot be read: {}", endpoint.getEndpointBaseUri(), stored, e);
         }
@@ -248,6 +370,10 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
 
     /** Where a new connection continues after a failure: right after the last processed event. */
     StartPosition<P> restartPosition() {
+        Snapshotter<P> s = snapshotter;
+        if (s != null) {
+            s.connectionLost();
+        }
         P p = lastPosition;
         return p != null ? StartPosition.at(p) : startPosition;
     }

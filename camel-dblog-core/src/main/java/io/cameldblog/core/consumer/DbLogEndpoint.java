@@ -1,9 +1,12 @@
 package io.cameldblog.core.consumer;
 
+import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.PositionCodec;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
+import io.cameldblog.core.snapshot.SnapshotMode;
+import io.cameldblog.core.snapshot.SnapshotSource;
 import org.apache.camel.Category;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
@@ -50,7 +53,31 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
               description = "Longest delay between reconnect attempts")
     private long maxReconnectDelay = 30000;
 
+    @UriParam(label = "consumer", defaultValue = "never",
+              enums = "never,initial,initial_only,when_needed",
+              description = "Whether the rows that already exist are delivered (as op=r) before and while the log"
+                            + " streams: never; initial (when no position is stored); initial_only (the same, then"
+                            + " stop); when_needed (also when the stored position is gone from the server's log)."
+                            + " Snapshots read in primary-key chunks without locks (DBLog watermarks)")
+    private String snapshotMode = "never";
+
+    @UriParam(label = "consumer", defaultValue = "1024",
+              description = "Rows a snapshot reads per query (per chunk)")
+    private int snapshotChunkSize = 1024;
+
+    @UriParam(label = "consumer",
+              description = "Comma-separated regular expressions (as includeTables) narrowing the tables an initial"
+                            + " snapshot reads; default: every captured table")
+    private String snapshotTables;
+
+    @UriParam(label = "consumer", defaultValue = "dblog_signal",
+              description = "The signal table (collection for MongoDB): a row inserted with type execute-snapshot"
+                            + " starts a snapshot while streaming. A bare name means that table in any database or"
+                            + " schema, db.table just that one. Its rows are never routed")
+    private String signalTable = "dblog_signal";
+
     private volatile TableFilter tableFilter;
+    private volatile TableFilter snapshotTableFilter;
 
     protected DbLogEndpoint(String uri, Component component) {
         super(uri, component);
@@ -66,6 +93,15 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     /** A new reader for one connection attempt, configured from this endpoint's options. */
     public abstract ChangeLogReader<P> createReader();
+
+    /**
+     * A connection that reads table rows for snapshots. Sources that cannot take snapshots keep this default, which
+     * refuses with the cause and the fix.
+     */
+    public SnapshotSource<P> createSnapshotSource() {
+        throw new DbLogConfigurationException(connectorName() + " endpoints cannot take snapshots yet.",
+                "remove snapshotMode (or set it to never) and do not insert snapshot signals for this endpoint.");
+    }
 
     /** The generic consumer; sources that need more on stop (e.g. dropping a slot) override it. */
     @Override
@@ -89,10 +125,42 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
     public TableFilter getTableFilter() {
         TableFilter f = tableFilter;
         if (f == null) {
-            f = TableFilter.of(includeTables, excludeTables);
+            f = TableFilter.of(includeTables, excludeTables).alsoPassing(signalTable);
             tableFilter = f;
         }
         return f;
+    }
+
+    /** Whether an initial snapshot reads {@code table} (a name as the table filters see it). */
+    public boolean isSnapshotTable(String table) {
+        TableFilter f = snapshotTableFilter;
+        if (f == null) {
+            f = TableFilter.of(snapshotTables, null);
+            snapshotTableFilter = f;
+        }
+        return f.matches(table) && !isSignalTable(table);
+    }
+
+    /** Whether an event comes from the signal table; cheap enough for every row. */
+    public boolean isSignalTable(io.cameldblog.core.SourceInfo source) {
+        String s = signalTable;
+        if (s == null || source.table() == null || !s.endsWith(source.table())) {
+            return false;
+        }
+        return isSignalTable(io.cameldblog.core.snapshot.Snapshotter.filterName(source));
+    }
+
+    /** Whether {@code table} (as the table filters see it: db.table, schema.table) is the signal table. */
+    public boolean isSignalTable(String table) {
+        if (signalTable == null || signalTable.isBlank() || table == null) {
+            return false;
+        }
+        String s = signalTable.trim();
+        return s.contains(".") ? s.equals(table) : table.endsWith("." + s);
+    }
+
+    public SnapshotMode snapshotModeValue() {
+        return SnapshotMode.parse(snapshotMode);
     }
 
     /** The {@code startPosition} option, parsed. */
@@ -122,6 +190,12 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
         // fail the route at build time on bad options rather than on the first event
         getTableFilter();
         configuredStartPosition();
+        snapshotModeValue();
+        isSnapshotTable("");
+        if (snapshotChunkSize < 1) {
+            throw new DbLogConfigurationException("Option snapshotChunkSize=" + snapshotChunkSize + " is not a row count.",
+                    "use a positive number of rows per chunk (default 1024).");
+        }
     }
 
     public String getName() {
@@ -156,6 +230,40 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     public void setStartPosition(String startPosition) {
         this.startPosition = startPosition;
+    }
+
+    public String getSnapshotMode() {
+        return snapshotMode;
+    }
+
+    public void setSnapshotMode(String snapshotMode) {
+        this.snapshotMode = snapshotMode;
+    }
+
+    public int getSnapshotChunkSize() {
+        return snapshotChunkSize;
+    }
+
+    public void setSnapshotChunkSize(int snapshotChunkSize) {
+        this.snapshotChunkSize = snapshotChunkSize;
+    }
+
+    public String getSnapshotTables() {
+        return snapshotTables;
+    }
+
+    public void setSnapshotTables(String snapshotTables) {
+        this.snapshotTables = snapshotTables;
+        this.snapshotTableFilter = null;
+    }
+
+    public String getSignalTable() {
+        return signalTable;
+    }
+
+    public void setSignalTable(String signalTable) {
+        this.signalTable = signalTable;
+        this.tableFilter = null;
     }
 
     public long getReconnectDelay() {
