@@ -22,13 +22,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A resumable route with {@code snapshotMode=initial} in a child JVM, killed with {@code kill -9} twice while it
- * reads the table's 120 000 rows and once after the snapshot, while a writer inserts, updates and deletes all
+ * reads the table's 500 000 rows and once after the snapshot, while a writer inserts, updates and deletes all
  * along: the table rebuilt from every run's events equals the real one, and each restart continues the snapshot
  * after the last stored row (a kill reads again at most the chunk in flight and the unstored rows).
  */
 class MysqlBinlogSnapshotCrashTest {
 
-    private static final int ROWS = 120_000;
+    private static final int ROWS = 500_000;
     private static final int CHUNK = 1024;
     private static final int MAX_UNSTORED = 1000;
 
