@@ -36,16 +36,26 @@ public final class TableFilter {
     }
 
     /**
-     * This filter, also passing {@code table} (the signal table): a bare name matches that table in every database
-     * or schema, {@code db.table} just that one. Its rows reach the consumer, which takes them as signals.
+     * The names of one table as the filters see them: a bare name matches that table in every database or schema,
+     * {@code db.table} just that one. Null for a blank name.
      */
-    public TableFilter alsoPassing(String table) {
-        if (table == null || table.isBlank() || isAll()) {
-            return this;
+    public static Pattern tablePattern(String table) {
+        if (table == null || table.isBlank()) {
+            return null;
         }
         String t = table.trim();
-        Pattern p = Pattern.compile(t.contains(".") ? Pattern.quote(t) : "[^.]+\\." + Pattern.quote(t));
-        return new TableFilter(includes, excludes, p);
+        return Pattern.compile(t.contains(".") ? Pattern.quote(t) : "[^.]+\\." + Pattern.quote(t));
+    }
+
+    /**
+     * This filter, also passing the names {@code always} matches (the signal table's, {@link #tablePattern}): its
+     * rows reach the consumer, which takes them as signals.
+     */
+    public TableFilter alsoPassing(Pattern always) {
+        if (always == null || isAll()) {
+            return this;
+        }
+        return new TableFilter(includes, excludes, always);
     }
 
     public static TableFilter all() {

@@ -1,12 +1,16 @@
 package io.cameldblog.core.consumer;
 
+import java.util.regex.Pattern;
+
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
 import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.StartPosition;
 import io.cameldblog.core.TableFilter;
 import io.cameldblog.core.snapshot.SnapshotMode;
 import io.cameldblog.core.snapshot.SnapshotSource;
+import io.cameldblog.core.snapshot.Snapshotter;
 import org.apache.camel.Category;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
@@ -78,6 +82,8 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     private volatile TableFilter tableFilter;
     private volatile TableFilter snapshotTableFilter;
+    /** The names of {@link #signalTable}, the same ones {@link #getTableFilter()} lets through; null when none. */
+    private volatile Pattern signalPattern = TableFilter.tablePattern(signalTable);
 
     protected DbLogEndpoint(String uri, Component component) {
         super(uri, component);
@@ -125,7 +131,7 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
     public TableFilter getTableFilter() {
         TableFilter f = tableFilter;
         if (f == null) {
-            f = TableFilter.of(includeTables, excludeTables).alsoPassing(signalTable);
+            f = TableFilter.of(includeTables, excludeTables).alsoPassing(signalPattern);
             tableFilter = f;
         }
         return f;
@@ -133,30 +139,32 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     /** Whether an initial snapshot reads {@code table} (a name as the table filters see it). */
     public boolean isSnapshotTable(String table) {
+        return snapshotTableFilter().matches(table) && !isSignalTable(table);
+    }
+
+    private TableFilter snapshotTableFilter() {
         TableFilter f = snapshotTableFilter;
         if (f == null) {
             f = TableFilter.of(snapshotTables, null);
             snapshotTableFilter = f;
         }
-        return f.matches(table) && !isSignalTable(table);
+        return f;
     }
 
+
     /** Whether an event comes from the signal table; cheap enough for every row. */
-    public boolean isSignalTable(io.cameldblog.core.SourceInfo source) {
+    public boolean isSignalTable(SourceInfo source) {
         String s = signalTable;
         if (s == null || source.table() == null || !s.endsWith(source.table())) {
             return false;
         }
-        return isSignalTable(io.cameldblog.core.snapshot.Snapshotter.filterName(source));
+        return isSignalTable(Snapshotter.filterName(source));
     }
 
     /** Whether {@code table} (as the table filters see it: db.table, schema.table) is the signal table. */
     public boolean isSignalTable(String table) {
-        if (signalTable == null || signalTable.isBlank() || table == null) {
-            return false;
-        }
-        String s = signalTable.trim();
-        return s.contains(".") ? s.equals(table) : table.endsWith("." + s);
+        Pattern p = signalPattern;
+        return p != null && table != null && p.matcher(table).matches();
     }
 
     public SnapshotMode snapshotModeValue() {
@@ -191,7 +199,7 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
         getTableFilter();
         configuredStartPosition();
         snapshotModeValue();
-        isSnapshotTable("");
+        snapshotTableFilter();
         if (snapshotChunkSize < 1) {
             throw new DbLogConfigurationException("Option snapshotChunkSize=" + snapshotChunkSize + " is not a row count.",
                     "use a positive number of rows per chunk (default 1024).");
@@ -263,6 +271,7 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
 
     public void setSignalTable(String signalTable) {
         this.signalTable = signalTable;
+        this.signalPattern = TableFilter.tablePattern(signalTable);
         this.tableFilter = null;
     }
 

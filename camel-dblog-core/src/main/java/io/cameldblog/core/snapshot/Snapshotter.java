@@ -4,10 +4,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -16,6 +20,7 @@ import java.util.function.Supplier;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.LogPosition;
+import io.cameldblog.core.Operation;
 import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.consumer.ChangeEventSink;
 import org.slf4j.Logger;
@@ -61,7 +66,7 @@ public final class Snapshotter<P extends LogPosition> {
     }
 
     /** Keys of window rows a partial log event touched: read again when the window is delivered. */
-    private final java.util.Set<List<String>> readAgain = new java.util.HashSet<>();
+    private final Set<List<String>> readAgain = new HashSet<>();
 
     /**
      * @param progress            where a stored position left a snapshot ({@link SnapshotProgress#none()} if none)
@@ -82,7 +87,10 @@ public final class Snapshotter<P extends LogPosition> {
         return progress;
     }
 
-    /** Whether a snapshot is under way or waiting (then stored positions carry its progress). */
+    /**
+     * Whether a snapshot is under way or asked for: then stored positions carry its progress, and
+     * {@link #betweenTransactions} has work (an open chunk belongs to a snapshot under way).
+     */
     public boolean isActive() {
         return !progress.isDone() || !requests.isEmpty();
     }
@@ -121,7 +129,7 @@ public final class Snapshotter<P extends LogPosition> {
         if (w == null || !table.name().equals(filterName(event.source()))) {
             return;
         }
-        if (event.op() == io.cameldblog.core.Operation.TRUNCATE) {
+        if (event.op() == Operation.TRUNCATE) {
             // every row the chunk read is gone; rows written after the truncate come as their own events
             w.clear();
             readAgain.clear();
@@ -129,7 +137,7 @@ public final class Snapshotter<P extends LogPosition> {
         }
         if (source.isPartial(event)) {
             // dropping the row would leave a consumer with the patch alone: the row is read again on delivery
-            for (List<String> key : java.util.Arrays.asList(normalise(event.key(), table.keyColumns()),
+            for (List<String> key : Arrays.asList(normalise(event.key(), table.keyColumns()),
                     normalise(event.after(), table.keyColumns()))) {
                 if (key != null && w.containsKey(key)) {
                     readAgain.add(key);
@@ -147,7 +155,7 @@ public final class Snapshotter<P extends LogPosition> {
      * the open chunk if its watermark is passed, and read the next chunks while their watermark is passed at once.
      */
     public void betweenTransactions(P position, ChangeEventSink<P> sink) throws Exception {
-        if (window == null && progress.isDone() && requests.isEmpty()) {
+        if (!isActive()) {
             // no snapshot: called after every transaction, so it must cost nothing
             return;
         }
@@ -193,14 +201,8 @@ public final class Snapshotter<P extends LogPosition> {
         }
         SnapshotProgress.Step step = progress.current();
         if (step.table() == null) {
-            List<SnapshotTable> resolved;
-            try {
-                resolved = source.tables(null, step.where());
-            } catch (DbLogConfigurationException e) {
-                if (step.initial()) {
-                    throw e;
-                }
-                skip(step, e, position, sink);
+            List<SnapshotTable> resolved = tablesOrSkip(step, position, sink);
+            if (resolved == null) {
                 return;
             }
             List<SnapshotProgress.Step> tables = new ArrayList<>();
@@ -216,16 +218,12 @@ public final class Snapshotter<P extends LogPosition> {
             sink.advance(position);
             return;
         }
-        if (table == null || !table.name().equals(step.table()) || !java.util.Objects.equals(table.where(), step.where())) {
-            try {
-                table = source.tables(List.of(step.table()), step.where()).get(0);
-            } catch (DbLogConfigurationException e) {
-                if (step.initial()) {
-                    throw e;
-                }
-                skip(step, e, position, sink);
+        if (table == null || !table.name().equals(step.table()) || !Objects.equals(table.where(), step.where())) {
+            List<SnapshotTable> resolved = tablesOrSkip(step, position, sink);
+            if (resolved == null) {
                 return;
             }
+            table = resolved.get(0);
             tableRows = 0;
             LOG.info("{}: snapshot of {} {}", uri, table.name(),
                     progress.afterKey() == null ? "from its first row" : "continues after key " + progress.afterKey());
@@ -250,9 +248,23 @@ public final class Snapshotter<P extends LogPosition> {
     }
 
     /**
-     * A step a signal asked for that the source refuses (a missing table, a bad condition, no primary key): skipped,
-     * since the request is stored with the position and would otherwise stop the stream on every restart.
+     * The tables of {@code step} (every captured one when it names none). A step a signal asked for that the source
+     * refuses (a missing table, a bad condition, no primary key) is skipped, returning null, since the request is
+     * stored with the position and would otherwise stop the stream on every restart; the initial snapshot's fail.
      */
+    private List<SnapshotTable> tablesOrSkip(SnapshotProgress.Step step, P position, ChangeEventSink<P> sink)
+            throws Exception {
+        try {
+            return source.tables(step.table() == null ? null : List.of(step.table()), step.where());
+        } catch (DbLogConfigurationException e) {
+            if (step.initial()) {
+                throw e;
+            }
+            skip(step, e, position, sink);
+            return null;
+        }
+    }
+
     private void skip(SnapshotProgress.Step step, DbLogConfigurationException e, P position, ChangeEventSink<P> sink) {
         LOG.warn("{}: the requested snapshot of {} is skipped: {}", uri,
                 step.table() == null ? "every captured table" : step.table(), e.getMessage());
@@ -293,25 +305,23 @@ public final class Snapshotter<P extends LogPosition> {
 
     /** The window's rows, those a partial event touched replaced by the row as it is now (or left out if gone). */
     private Map<List<String>, Row> withRowsReadAgain(Map<List<String>, Row> rows) throws Exception {
-        List<List<Object>> keys = new ArrayList<>();
-        for (List<String> key : readAgain) {
-            Row row = rows.get(key);
-            if (row != null) {
-                keys.add(row.key());
-            }
-        }
+        Set<List<String>> again = new HashSet<>(readAgain);
         readAgain.clear();
-        Map<List<String>, ChangeEvent> now = new java.util.HashMap<>();
+        again.retainAll(rows.keySet());
+        List<List<Object>> keys = new ArrayList<>();
+        for (List<String> key : again) {
+            keys.add(rows.get(key).key());
+        }
+        Map<List<String>, ChangeEvent> now = new HashMap<>();
         for (ChangeEvent e : source.readAgain(table, keys)) {
             now.put(normalise(e.after(), table.keyColumns()), e);
         }
         Map<List<String>, Row> result = new LinkedHashMap<>();
         for (Map.Entry<List<String>, Row> e : rows.entrySet()) {
-            Row row = e.getValue();
-            if (!keys.contains(row.key())) {
-                result.put(e.getKey(), row);
+            if (!again.contains(e.getKey())) {
+                result.put(e.getKey(), e.getValue());
             } else if (now.containsKey(e.getKey())) {
-                result.put(e.getKey(), new Row(now.get(e.getKey()), row.key()));
+                result.put(e.getKey(), new Row(now.get(e.getKey()), e.getValue().key()));
             }
         }
         return result;
