@@ -205,16 +205,27 @@ final class BinlogCursor {
         if (at == null || !at.hasNextPosition()) {
             return;
         }
-        BinlogPosition next = new BinlogPosition(file, at.nextPosition(), 0, gtidSetNow.get());
+        boolean advance = false;
         if (!stored) {
             long now = System.currentTimeMillis();
             if (now - lastAdvanceMs >= ADVANCE_INTERVAL_MS) {
                 lastAdvanceMs = now;
-                sink.advance(next);
+                advance = true;
             }
         }
-        // a snapshot under way reads its next chunk here, or delivers the one whose watermark this passed
-        sink.betweenTransactions(next);
+        boolean snapshot = sink.snapshotUnderWay();
+        if (!advance && !snapshot) {
+            // the usual case: no position needed, and in gtidMode the GTID set as text costs per transaction
+            return;
+        }
+        BinlogPosition next = new BinlogPosition(file, at.nextPosition(), 0, gtidSetNow.get());
+        if (advance) {
+            sink.advance(next);
+        }
+        if (snapshot) {
+            // a snapshot under way reads its next chunk here, or delivers the one whose watermark this passed
+            sink.betweenTransactions(next);
+        }
     }
 
     /**

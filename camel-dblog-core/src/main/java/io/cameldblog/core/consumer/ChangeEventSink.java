@@ -33,4 +33,13 @@ public interface ChangeEventSink<P extends LogPosition> {
      */
     default void betweenTransactions(P position) throws Exception {
     }
+
+    /**
+     * Whether {@link #betweenTransactions} has work now (a snapshot under way or asked for). A reader whose
+     * between-transactions position costs something to build (a GTID set as text) may skip the call when false;
+     * calling it anyway is always right.
+     */
+    default boolean snapshotUnderWay() {
+        return true;
+    }
 }

@@ -1,5 +1,6 @@
 package io.cameldblog.core.consumer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -209,7 +210,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     }
 
     private static SnapshotProgress initialSnapshot() {
-        return SnapshotProgress.none().with(java.util.List.of(new SnapshotProgress.Step(null, null, true)));
+        return SnapshotProgress.none().with(List.of(new SnapshotProgress.Step(null, null, true)));
     }
 
     /** The last row of the initial snapshot is delivered: {@code initial_only} stops reading here. */
@@ -240,7 +241,7 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
      * null or empty), optionally of the rows matching {@code where}, read while streaming. Not stored until the
      * reader takes it up: for a request that survives a restart, insert a row into the signal table.
      */
-    public void requestSnapshot(java.util.List<String> tables, String where) {
+    public void requestSnapshot(List<String> tables, String where) {
         Snapshotter<P> s = snapshotter;
         if (s == null) {
             throw new IllegalStateException(endpoint.getEndpointBaseUri() + " is not started");
@@ -325,6 +326,11 @@ public class DbLogConsumer<P extends LogPosition> extends DefaultConsumer
     @Override
     public void betweenTransactions(P position) throws Exception {
         snapshotter.betweenTransactions(position, this);
+    }
+
+    @Override
+    public boolean snapshotUnderWay() {
+        return snapshotter.isActive();
     }
 
     /** A row of the signal table: never routed; a snapshot request is taken up now, so the position stored with it holds it. */
