@@ -1,6 +1,7 @@
 package io.cameldblog.bench;
 
 import java.sql.Connection;
+import java.util.List;
 import java.util.Map;
 
 /** A database in its sandbox with the benchmark's tables, and what each reader needs to read it. */
@@ -10,12 +11,16 @@ interface BenchSource extends AutoCloseable {
 
     /**
      * {@code batchRows} inserts in transactions of 1 000 (part {@code batch}), then {@code singleRows} one-row
-     * transactions (part {@code single}); remembers where the second part starts in the log.
+     * transactions (part {@code single}); remembers where the second part starts in the log. {@code runs} names
+     * each backlog run that will read both parts (a reader, and a round when the benchmark repeats).
      */
-    void writeBacklog(int batchRows, int singleRows) throws Exception;
+    void writeBacklog(int batchRows, int singleRows, List<String> runs) throws Exception;
 
-    /** Arguments for a reader of one part of the backlog ({@code batch} or {@code single}), from its start. */
-    Map<String, String> backlogArgs(String reader, String part) throws Exception;
+    /**
+     * Arguments for {@code reader} reading one part of the backlog ({@code batch} or {@code single}) from its start,
+     * as backlog run {@code run} (one of {@link #writeBacklog}'s).
+     */
+    Map<String, String> backlogArgs(String reader, String run, String part) throws Exception;
 
     /** Arguments for a reader of table {@code lat} from now on; {@code run} names what the run needs of its own. */
     Map<String, String> latencyArgs(String reader, String run) throws Exception;

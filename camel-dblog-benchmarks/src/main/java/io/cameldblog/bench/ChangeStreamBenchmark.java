@@ -40,7 +40,7 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ChangeStreamBenchmark {
 
-    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "debezium");
+    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "jsonl", "jsonl-zk", "debezium");
     /** The backlog's 1 000-row transactions, then its one-row transactions. */
     static final List<String> PARTS = List.of("batch", "single");
     private static final List<Integer> RATES = List.of(1_000, 10_000);
@@ -93,6 +93,7 @@ public final class ChangeStreamBenchmark {
         boolean snapshot = false;
         String only = null;
         List<String> readers = null;
+        int rounds = 1;
         for (String arg : args) {
             if (arg.equals("--profile")) {
                 profile = true;
@@ -102,6 +103,8 @@ public final class ChangeStreamBenchmark {
                 latency = false;
             } else if (arg.startsWith("--only=")) {
                 only = arg.substring("--only=".length());
+            } else if (arg.startsWith("--repeat=")) {
+                rounds = Integer.parseInt(arg.substring("--repeat=".length()));
             } else if (arg.startsWith("--readers=")) {
                 readers = List.of(arg.substring("--readers=".length()).split(","));
                 if (!READERS.containsAll(readers) || !readers.contains("dblog")) {
@@ -119,8 +122,9 @@ public final class ChangeStreamBenchmark {
         int rows = plain.size() > 0 ? Integer.parseInt(plain.get(0)) : 100_000;
         int latencySeconds = plain.size() > 1 ? Integer.parseInt(plain.get(1)) : 10;
         System.out.printf("camel-dblog benchmark %s: backlog %d rows in 1000-row transactions + %d one-row"
-                          + " transactions; latency %d s per rate; %d cores; one JVM per reader (-Xmx1g)%n%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, rows, latencySeconds,
+                          + " transactions, read %d time(s) by each reader; latency %d s per rate; %d cores; one JVM"
+                          + " per reader (-Xmx1g)%n%n",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), rows, rows, rounds, latencySeconds,
                 Runtime.getRuntime().availableProcessors());
         // a profile is of camel-dblog's route only unless told otherwise (the others are not ours to profile)
         List<String> backlogReaders = readers != null ? readers : profile ? List.of("dblog") : READERS;
@@ -128,12 +132,13 @@ public final class ChangeStreamBenchmark {
         try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
             if (only == null || only.equals("mysql")) {
                 try (MysqlBench mysql = new MysqlBench()) {
-                    run(mysql, "mysql", rows, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
+                    run(mysql, "mysql", rows, rounds, latencySeconds, latency, profile, backlogReaders, zooKeeper,
+                            report);
                 }
             }
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {
-                    run(pg, "pg", rows, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
+                    run(pg, "pg", rows, rounds, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
                 }
             }
         }
@@ -165,41 +170,67 @@ public final class ChangeStreamBenchmark {
         System.exit(0);
     }
 
-    private static void run(BenchSource source, String key, int rows, int latencySeconds, boolean latency,
+    private static void run(BenchSource source, String key, int rows, int rounds, int latencySeconds, boolean latency,
                             boolean profile, List<String> readers, SandboxZooKeeper zooKeeper, StringBuilder report)
             throws Exception {
         long t = System.nanoTime();
-        source.writeBacklog(rows, rows);
+        List<String> runs = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (String reader : readers) {
+                runs.add(runName(reader, round));
+            }
+        }
+        source.writeBacklog(rows, rows, runs);
         System.out.printf("%s: backlog written in %.1f s%n", source.title(), (System.nanoTime() - t) / 1e9);
         List<Backlog> backlog = new ArrayList<>();
-        for (String reader : readers) {
-            int count = rows;
-            Map<String, Map<String, String>> parts = new LinkedHashMap<>();
-            long startToFirst = -1;
-            for (String part : PARTS) {
-                Map<String, String> args = source.backlogArgs(reader, part);
-                args.put("mode", "backlog");
-                args.put("rows", String.valueOf(count));
-                args.put("zookeeper", zooKeeper.connectString());
-                String label = key + "-" + part + "-" + reader;
-                ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, profile), OUT);
-                Map<String, String> result = new LinkedHashMap<>(child.awaitResult(600));
-                if (reader.equals("dblog-zk")) {
-                    // how often the route stored its position for the part: each store is one write of its node
-                    result.put("zkWrites", String.valueOf(nodeWrites(zooKeeper, "/camel-dblog/offsets/" + args.get("name"))));
-                }
-                parts.put(part, result);
-                if (part.equals("batch") && "true".equals(result.get("complete"))) {
-                    startToFirst = Long.parseLong(result.get("firstEpochMillis")) - child.launchEpochMillis();
-                }
-                System.out.printf(Locale.ROOT, "  %-9s %-6s %s%n", reader, part, result);
+        // round by round, the readers in turn: a machine that slows down during the run slows every reader alike
+        for (int round = 1; round <= rounds; round++) {
+            for (String reader : readers) {
+                backlog.add(readBacklog(source, key, rows, reader, runName(reader, round), profile, zooKeeper));
             }
-            backlog.add(new Backlog(reader, count, parts.get("batch"), parts.get("single"), startToFirst));
         }
-        report.append(backlogTable(source.title(), rows, backlog));
+        report.append(backlogTable(source.title(), rows, backlog, readers));
         if (!latency) {
             return;
         }
+        latency(source, key, latencySeconds, report);
+    }
+
+    /** A reader's two parts of the backlog, each read by a new JVM. */
+    private static Backlog readBacklog(BenchSource source, String key, int rows, String reader, String run,
+                                       boolean profile, SandboxZooKeeper zooKeeper) throws Exception {
+        Map<String, Map<String, String>> parts = new LinkedHashMap<>();
+        long startToFirst = -1;
+        for (String part : PARTS) {
+            Map<String, String> args = source.backlogArgs(reader, run, part);
+            args.put("mode", "backlog");
+            args.put("rows", String.valueOf(rows));
+            args.put("zookeeper", zooKeeper.connectString());
+            args.put("outDir", OUT.resolve("out").toAbsolutePath().toString());
+            String label = key + "-" + part + "-" + run;
+            ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, profile), OUT);
+            Map<String, String> result = new LinkedHashMap<>(child.awaitResult(600));
+            if (reader.endsWith("-zk")) {
+                    // how often the route stored its position for the part: each store is one write of its node
+                result.put("zkWrites", String.valueOf(nodeWrites(zooKeeper, "/camel-dblog/offsets/" + args.get("name"))));
+            }
+            // the README route's output: hundreds of MB at a million rows, checked by the reader's count already
+            Files.deleteIfExists(Path.of(args.get("outDir"), args.get("name") + ".jsonl"));
+            parts.put(part, result);
+            if (part.equals("batch") && "true".equals(result.get("complete"))) {
+                startToFirst = Long.parseLong(result.get("firstEpochMillis")) - child.launchEpochMillis();
+            }
+            System.out.printf(Locale.ROOT, "  %-11s %-6s %s%n", run, part, result);
+        }
+        return new Backlog(reader, rows, parts.get("batch"), parts.get("single"), startToFirst);
+    }
+
+    private static String runName(String reader, int round) {
+        return round == 1 ? reader : reader + "-" + round;
+    }
+
+    private static void latency(BenchSource source, String key, int latencySeconds, StringBuilder report)
+            throws Exception {
         List<Latency> latencies = new ArrayList<>();
         try (SteadyWriter writer = new SteadyWriter(source.latencyConnection(), source.latencyTable(), 1)) {
             for (int rate : RATES) {
@@ -245,7 +276,7 @@ public final class ChangeStreamBenchmark {
 
     static List<String> jvmOptions(String label, String reader, boolean profile, String heap) throws IOException {
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
-        if (profile && reader.startsWith("dblog")) {
+        if (profile && !reader.equals("raw") && !reader.equals("debezium")) {
             options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
                         + OUT.resolve(label + ".jfr").toAbsolutePath());
         }
@@ -268,38 +299,75 @@ public final class ChangeStreamBenchmark {
         return settings;
     }
 
-    private static String backlogTable(String title, int rows, List<Backlog> results) {
-        Backlog route = results.stream().filter(b -> b.reader().equals("dblog")).findFirst().orElseThrow();
+    /**
+     * Per reader the median over the rounds of each figure; a ratio is the median of the rounds' ratios (each
+     * taken between two readers of the same round). "× not resumable" divides a resumable route by the same route
+     * without {@code resumable()}.
+     */
+    private static String backlogTable(String title, int rows, List<Backlog> all, List<String> readers) {
+        Map<String, List<Backlog>> byReader = new LinkedHashMap<>();
+        for (String reader : readers) {
+            byReader.put(reader, all.stream().filter(b -> b.reader().equals(reader)).toList());
+        }
+        List<Backlog> route = byReader.get("dblog");
+        int rounds = route.size();
         StringBuilder t = new StringBuilder();
-        t.append(String.format(Locale.ROOT, "%s, backlog of %d + %d rows%n%n", title, rows, rows));
-        t.append("| reader | events/s, 1 000-row tx | × route | events/s, 1-row tx | × route |"
-                 + " JVM start → first event | peak RSS | × route |\n");
-        t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Backlog b : results) {
-            if (!b.complete()) {
-                t.append("| ").append(name(b.reader())).append(" | did not finish: ").append(b.batch().get("events"))
-                        .append(" + ").append(b.single().get("events")).append(" events | | | | | | |\n");
+        t.append(String.format(Locale.ROOT, "%s, backlog of %d + %d rows%s%n%n", title, rows, rows,
+                rounds > 1 ? String.format(Locale.ROOT, ", medians of %d rounds", rounds) : ""));
+        t.append("| reader | events/s, 1 000-row tx | × route | events/s, 1-row tx | × route | × not resumable"
+                 + " (1 000-row / 1-row) | JVM start → first event | peak RSS | × route |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, List<Backlog>> e : byReader.entrySet()) {
+            List<Backlog> runs = e.getValue();
+            if (runs.stream().anyMatch(b -> !b.complete())) {
+                Backlog b = runs.stream().filter(r -> !r.complete()).findFirst().orElseThrow();
+                t.append("| ").append(name(e.getKey())).append(" | did not finish: ").append(b.batch().get("events"))
+                        .append(" + ").append(b.single().get("events")).append(" events | | | | | | | |\n");
                 continue;
             }
-            t.append(String.format(Locale.ROOT, "| %s%s | %,d | %.2f | %,d | %.2f | %.1f s | %d MB | %.2f |%n",
-                    name(b.reader()), b.rows() < rows ? String.format(Locale.ROOT, " (first %,d rows of each part)",
-                            b.rows()) : "",
-                    b.batchPerSecond(), (double) b.batchPerSecond() / route.batchPerSecond(),
-                    b.singlePerSecond(), (double) b.singlePerSecond() / route.singlePerSecond(),
-                    b.startToFirstMillis() / 1000.0, b.peakRssKb() >> 10,
-                    (double) b.peakRssKb() / route.peakRssKb()));
+            List<Backlog> plain = e.getKey().endsWith("-zk")
+                    ? byReader.get(e.getKey().substring(0, e.getKey().length() - "-zk".length())) : null;
+            String notResumable = plain == null || plain.stream().anyMatch(b -> !b.complete()) ? ""
+                    : String.format(Locale.ROOT, "%.2f / %.2f", ratio(runs, plain, Backlog::batchPerSecond),
+                            ratio(runs, plain, Backlog::singlePerSecond));
+            t.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,d | %.2f | %s | %.1f s | %d MB | %.2f |%n",
+                    name(e.getKey()),
+                    Math.round(median(runs, Backlog::batchPerSecond)), ratio(runs, route, Backlog::batchPerSecond),
+                    Math.round(median(runs, Backlog::singlePerSecond)), ratio(runs, route, Backlog::singlePerSecond),
+                    notResumable, median(runs, Backlog::startToFirstMillis) / 1000.0,
+                    Math.round(median(runs, Backlog::peakRssKb)) >> 10, ratio(runs, route, Backlog::peakRssKb)));
         }
         t.append(String.format(Locale.ROOT, "%nCPU time per event (less sensitive to a loaded machine than events/s)%n%n"));
         t.append("| reader | reader JVM, 1 000-row tx | streaming thread | reader JVM, 1-row tx | streaming thread |\n");
         t.append("|---|---:|---:|---:|---:|\n");
-        for (Backlog b : results) {
-            if (b.complete()) {
-                t.append(String.format(Locale.ROOT, "| %s | %.1f µs | %.1f µs | %.1f µs | %.1f µs |%n", name(b.reader()),
-                        b.cpuMicros(b.batch()), b.streamCpuMicros(b.batch()), b.cpuMicros(b.single()),
-                        b.streamCpuMicros(b.single())));
+        for (Map.Entry<String, List<Backlog>> e : byReader.entrySet()) {
+            List<Backlog> runs = e.getValue();
+            if (runs.stream().allMatch(Backlog::complete)) {
+                t.append(String.format(Locale.ROOT, "| %s | %.1f µs | %.1f µs | %.1f µs | %.1f µs |%n", name(e.getKey()),
+                        median(runs, b -> b.cpuMicros(b.batch())), median(runs, b -> b.streamCpuMicros(b.batch())),
+                        median(runs, b -> b.cpuMicros(b.single())), median(runs, b -> b.streamCpuMicros(b.single()))));
             }
         }
         return t.append('\n').toString();
+    }
+
+    private static double median(List<Backlog> runs, java.util.function.ToDoubleFunction<Backlog> figure) {
+        return median(runs.stream().mapToDouble(figure).sorted().toArray());
+    }
+
+    /** The median of the rounds' ratios {@code figure(a) / figure(b)}, round by round. */
+    private static double ratio(List<Backlog> a, List<Backlog> b, java.util.function.ToDoubleFunction<Backlog> figure) {
+        double[] ratios = new double[Math.min(a.size(), b.size())];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = figure.applyAsDouble(a.get(i)) / figure.applyAsDouble(b.get(i));
+        }
+        java.util.Arrays.sort(ratios);
+        return median(ratios);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static String latencyTable(String title, List<Latency> results) {
@@ -321,6 +389,8 @@ public final class ChangeStreamBenchmark {
             case "raw" -> "raw client library";
             case "dblog" -> "camel-dblog route";
             case "dblog-zk" -> "camel-dblog route, resumable (ZooKeeper, defaults)";
+            case "jsonl" -> "README route: JSON lines to a file";
+            case "jsonl-zk" -> "README route, resumable (ZooKeeper, defaults)";
             case "debezium" -> "camel-debezium route";
             default -> reader;
         };

@@ -15,6 +15,7 @@ import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import io.cameldblog.core.ChangeEvent;
+import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.Operation;
 import io.cameldblog.core.resume.ZooKeeperResumeStrategy;
 import org.apache.camel.Exchange;
@@ -69,7 +70,7 @@ public final class Contender {
                     rawPgStream(p, sink);
                 }
             }
-            case "dblog", "dblog-zk", "debezium" ->
+            case "dblog", "dblog-zk", "jsonl", "jsonl-zk", "debezium" ->
                     route(p, sink, snapshot ? Operation.READ : Operation.INSERT, column);
             default -> throw new IllegalArgumentException("unknown reader " + p.get("reader"));
         }
@@ -177,13 +178,21 @@ public final class Contender {
             @Override
             public void configure() {
                 var route = from(uri);
-                if (reader.equals("dblog-zk")) {
+                if (reader.endsWith("-zk")) {
                     // the README's resumable route, strategy at its default settings
                     route.resumable(new ZooKeeperResumeStrategy(p.get("zookeeper")));
                 }
-                route.process(reader.equals("debezium")
-                        ? e -> debeziumRow(e, sink, counted, column)
-                        : e -> dblogRow(e, sink, counted, column));
+                if (reader.startsWith("jsonl")) {
+                    // the README's first route: each change as a line of JSON appended to a file
+                    route.convertBodyTo(String.class)
+                            .to("file:" + p.get("outDir") + "?fileName=" + p.get("name") + ".jsonl"
+                                + "&fileExist=Append&appendChars=\\n")
+                            .process(e -> jsonRow(e, sink, counted));
+                } else {
+                    route.process(reader.equals("debezium")
+                            ? e -> debeziumRow(e, sink, counted, column)
+                            : e -> dblogRow(e, sink, counted, column));
+                }
             }
         });
         context.start();
@@ -192,6 +201,13 @@ public final class Contender {
     private static void dblogRow(Exchange exchange, RowSink sink, Operation counted, String column) {
         if (exchange.getMessage().getBody() instanceof ChangeEvent event && event.op() == counted) {
             sink.row(column != null ? (Long) event.after().get(column) : 0);
+        }
+    }
+
+    /** The body is the event's JSON by now; the operation is also a header. */
+    private static void jsonRow(Exchange exchange, RowSink sink, Operation counted) {
+        if (counted.name().equals(exchange.getMessage().getHeader(DbLogConstants.OPERATION))) {
+            sink.row(0);
         }
     }
 

@@ -58,7 +58,7 @@ final class MysqlBench implements BenchSource {
     }
 
     @Override
-    public void writeBacklog(int batchRows, int singleRows) throws Exception {
+    public void writeBacklog(int batchRows, int singleRows, List<String> runs) throws Exception {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
             for (int start = 1; start <= batchRows; start += 1000) {
                 StringBuilder sql = new StringBuilder("INSERT INTO bench.orders VALUES ");
@@ -78,8 +78,8 @@ final class MysqlBench implements BenchSource {
     }
 
     @Override
-    public Map<String, String> backlogArgs(String reader, String part) {
-        Map<String, String> args = connection(reader, "orders", "mysqlorders" + reader.replace("-", "") + part);
+    public Map<String, String> backlogArgs(String reader, String run, String part) {
+        Map<String, String> args = connection(reader, "orders", "mysqlorders" + run.replace("-", "") + part);
         boolean batch = part.equals("batch");
         args.put("binlogFile", batch ? firstBinlogFile : singleFile);
         args.put("binlogPos", String.valueOf(batch ? 4 : singlePos));

@@ -39,9 +39,9 @@ final class PgBench implements BenchSource {
     }
 
     @Override
-    public void writeBacklog(int batchRows, int singleRows) throws Exception {
+    public void writeBacklog(int batchRows, int singleRows, List<String> runs) throws Exception {
         try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
-            for (String reader : ChangeStreamBenchmark.READERS) {
+            for (String reader : runs) {
                 for (String part : ChangeStreamBenchmark.PARTS) {
                     s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
                               + "', 'pgoutput')");
@@ -51,7 +51,7 @@ final class PgBench implements BenchSource {
                 s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
                           + " FROM generate_series(" + start + ", " + Math.min(batchRows, start + 999) + ") g");
             }
-            for (String reader : ChangeStreamBenchmark.READERS) {
+            for (String reader : runs) {
                 s.execute("SELECT pg_replication_slot_advance('" + slot(reader + "-single")
                           + "', pg_current_wal_lsn())");
             }
@@ -65,9 +65,9 @@ final class PgBench implements BenchSource {
     }
 
     @Override
-    public Map<String, String> backlogArgs(String reader, String part) {
-        return connection(reader, "orders", slot(reader + "-" + part), "bench_pub",
-                "pgorders" + reader.replace("-", "") + part);
+    public Map<String, String> backlogArgs(String reader, String run, String part) {
+        return connection(reader, "orders", slot(run + "-" + part), "bench_pub",
+                "pgorders" + run.replace("-", "") + part);
     }
 
     @Override

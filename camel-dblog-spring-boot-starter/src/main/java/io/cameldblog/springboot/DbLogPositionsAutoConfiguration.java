@@ -54,6 +54,9 @@ public class DbLogPositionsAutoConfiguration {
         if (config.getBatchInterval() != null) {
             strategy.setBatchIntervalMillis(config.getBatchInterval().toMillis());
         }
+        if (config.getWriteInterval() != null) {
+            strategy.setWriteIntervalMillis(config.getWriteInterval().toMillis());
+        }
         strategy.setMaxUnstored(config.getMaxUnstored());
         return strategy;
     }

@@ -26,6 +26,11 @@ public class DbLogPositionsConfiguration {
      */
     private Duration batchInterval;
     /**
+     * The least time between two writes of the store; positions arriving sooner wait and the newest is written then
+     * (at once when half of maxUnstored wait). 0: write again as soon as the previous write returned.
+     */
+    private Duration writeInterval = Duration.ofMillis(100);
+    /**
      * How many completed exchanges may wait for an unreachable store before the stream is held.
      */
     private int maxUnstored = 10_000;
@@ -54,6 +59,14 @@ public class DbLogPositionsConfiguration {
 
     public void setBatchInterval(Duration batchInterval) {
         this.batchInterval = batchInterval;
+    }
+
+    public Duration getWriteInterval() {
+        return writeInterval;
+    }
+
+    public void setWriteInterval(Duration writeInterval) {
+        this.writeInterval = writeInterval;
     }
 
     public int getMaxUnstored() {

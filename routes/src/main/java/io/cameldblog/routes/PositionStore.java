@@ -46,6 +46,8 @@ final class PositionStore {
                 .orElse(1);
         long batchMillis = props.resolveProperty("dblog.positions.batch-millis").map(v -> Long.parseLong(v.trim()))
                 .orElse(0L);
+        Long writeMillis = props.resolveProperty("dblog.positions.write-interval-millis")
+                .map(v -> Long.parseLong(v.trim())).orElse(null);
         LOG.info("Positions stored in {}", zooKeeper.isEmpty() ? "directory " + Path.of(offsets).toAbsolutePath()
                 : "ZooKeeper " + zooKeeper + "/camel-dblog/offsets");
         camel.getRegistry().bindAsPrototype(BEAN, ResumeStrategy.class, () -> {
@@ -53,6 +55,9 @@ final class PositionStore {
                     ? new FileResumeStrategy(Path.of(offsets)) : new ZooKeeperResumeStrategy(zooKeeper);
             strategy.setBatchSize(batchSize);
             strategy.setBatchIntervalMillis(batchMillis);
+            if (writeMillis != null) {
+                strategy.setWriteIntervalMillis(writeMillis);
+            }
             return strategy;
         });
     }

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * What the camel-dblog resume strategies share: Camel hands over the position of each exchange that completed and
  * the consumer goes on at once; one writer thread per strategy stores the newest waiting position per endpoint as
  * soon as its previous write returned (group commit: a slow store means fewer, larger steps, never a slower
- * stream), then tells the {@link StoredPositionNotifier} listeners.
+ * stream), but not more often than every {@code writeIntervalMillis}, then tells the {@link StoredPositionNotifier}
+ * listeners.
  * <p>
  * A position covers everything before it, so only the newest one per endpoint is ever written. Handing over a
  * position blocks only while {@code maxUnstored} positions are handed over and not stored yet (the store is down
@@ -111,6 +112,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     };
     private int batchSize = 1;
     private long batchIntervalMillis;
+    private long writeIntervalMillis = 100;
     private int maxUnstored = 10_000;
     private long retryMillis = 1000;
 
@@ -119,11 +121,15 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     /** When the oldest unstored position was handed over (0: none waits), for {@code batchIntervalMillis}. */
     private volatile long waitingSinceNanos;
     private long retryAtNanos;
+    /** When the writer began its last write (0: none yet), for {@code writeIntervalMillis}. */
+    private long lastWriteNanos;
     /** Handed over and not stored, over all endpoints: never above {@code maxUnstored}. */
     private final AtomicInteger unstoredTotal = new AtomicInteger();
     private final AtomicInteger mostUnstored = new AtomicInteger();
     /** The writer waits for positions; the hand-over that makes a write due clears it and wakes the writer. */
     private final AtomicInteger writerIdle = new AtomicInteger();
+    /** How many unstored positions make an idle writer's write due (set by the writer before it waits). */
+    private volatile int wakeAt = 1;
     private boolean storeFailing;
     private volatile boolean holding;
     private final Map<String, Boolean> refusing = new HashMap<>();
@@ -170,6 +176,21 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     /** With {@code batchSize} > 1: also write once the oldest waiting position waited this long (0: never by time). */
     public void setBatchIntervalMillis(long batchIntervalMillis) {
         this.batchIntervalMillis = Math.max(0, batchIntervalMillis);
+    }
+
+    public long getWriteIntervalMillis() {
+        return writeIntervalMillis;
+    }
+
+    /**
+     * The least time between the starts of two writes (100 ms by default; 0: write again as soon as the previous
+     * write returned). Positions that arrive sooner wait and the newest is written then, unless half of
+     * {@code maxUnstored} wait: then at once. Each write costs the store (and this machine) the same however many
+     * positions it covers, so a stream of thousands of events per second costs ten writes a second, not
+     * thousands; a kill -9 replays at most what arrived in the interval (and never more than {@code maxUnstored}).
+     */
+    public void setWriteIntervalMillis(long writeIntervalMillis) {
+        this.writeIntervalMillis = Math.max(0, writeIntervalMillis);
     }
 
     public int getMaxUnstored() {
@@ -293,7 +314,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
         } else if (batchIntervalMillis > 0 && waitingSinceNanos == 0) {
             waitingSinceNanos = System.nanoTime();
             wakeIdleWriter();
-        } else if (writerIdle.get() != 0 && unstoredTotal.get() >= batchSize) {
+        } else if (writerIdle.get() != 0 && unstoredTotal.get() >= wakeAt) {
             wakeIdleWriter();
         }
         if (callBack != null) {
@@ -544,6 +565,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
                     }
                     // waiting for positions only (no retry pending): the hand-over that makes a write due wakes us;
                     // said before the last look at the slots, so that hand-over sees it or the look sees the position
+                    wakeAt = writeIntervalPending(System.nanoTime()) ? Math.max(batchSize, halfBound()) : batchSize;
                     writerIdle.set(retryAtNanos == 0 ? 1 : 0);
                     if (due()) {
                         break;
@@ -565,6 +587,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             }
             Throwable failure;
             synchronized (storeLock) {
+                lastWriteNanos = System.nanoTime();
                 List<Taken> batch = take();
                 failure = batch.isEmpty() ? null : storeTaken(batch);
             }
@@ -602,8 +625,21 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             return false;
         }
         long since = waitingSinceNanos;
-        return unstored >= batchSize
-               || batchIntervalMillis > 0 && since != 0 && now - since >= TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
+        boolean enough = unstored >= batchSize
+                         || batchIntervalMillis > 0 && since != 0
+                            && now - since >= TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis);
+        return enough && (unstored >= halfBound() || !writeIntervalPending(now));
+    }
+
+    /** Whether the last write began less than {@code writeIntervalMillis} ago (caller holds {@code state}). */
+    private boolean writeIntervalPending(long now) {
+        return writeIntervalMillis > 0 && lastWriteNanos != 0
+               && now - lastWriteNanos < TimeUnit.MILLISECONDS.toNanos(writeIntervalMillis);
+    }
+
+    /** So many unstored positions are written without waiting for the write interval: the stream is never held by it. */
+    private int halfBound() {
+        return Math.max(1, maxUnstored / 2);
     }
 
     private long nanosUntilDue() {
@@ -614,6 +650,10 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
             until = retryAtNanos - now;
         } else if (batchIntervalMillis > 0 && since != 0) {
             until = Math.max(1, since + TimeUnit.MILLISECONDS.toNanos(batchIntervalMillis) - now);
+        }
+        if (retryAtNanos == 0 && writeIntervalPending(now)) {
+            long interval = Math.max(1, lastWriteNanos + TimeUnit.MILLISECONDS.toNanos(writeIntervalMillis) - now);
+            until = until == 0 ? interval : Math.min(until, interval);
         }
         return until;
     }

@@ -113,6 +113,40 @@ class FileResumeStrategyTest {
     }
 
     @Test
+    void theWriteIntervalSpacesWritesButNeitherDelaysAFirstChangeNorHoldsTheStream() throws Exception {
+        FileResumeStrategy strategy = new FileResumeStrategy(dir);
+        strategy.setWriteIntervalMillis(60_000);
+        strategy.setMaxUnstored(100);
+        List<Object> stored = new CopyOnWriteArrayList<>();
+        strategy.onStored("orders", p -> stored.add(p.get("pos")));
+        strategy.start();
+        try {
+            // nothing written for a while: the first change is written at once, not after the interval
+            strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 1, 0)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> stored.contains(1L));
+
+            // within the interval positions wait (the next write would be a minute later)...
+            for (int pos = 2; pos <= 50; pos++) {
+                strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", pos, 0)));
+            }
+            assertThat(strategy.unstoredCount()).isEqualTo(49);
+            assertThat(stored).containsExactly(1L);
+
+            // ...until half of maxUnstored wait: then the newest is written at once, the stream is never held
+            strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 51, 0)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> stored.contains(51L));
+            assertThat(stored).containsExactly(1L, 51L);
+            assertThat(strategy.mostUnstored()).isEqualTo(50);
+
+            strategy.updateLastOffset(Resumables.of("orders", new TestPosition("f", 52, 0)));
+        } finally {
+            strategy.stop();
+        }
+        // stop writes what waits, interval or not
+        assertThat(stored).containsExactly(1L, 51L, 52L);
+    }
+
+    @Test
     void twoStrategiesOnOneDirectoryNeverMoveThePositionBackwards() throws Exception {
         FileResumeStrategy even = new FileResumeStrategy(dir);
         FileResumeStrategy odd = new FileResumeStrategy(dir);
