@@ -40,7 +40,8 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ChangeStreamBenchmark {
 
-    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "jsonl", "jsonl-zk", "debezium");
+    static final List<String> READERS = List.of("raw", "dblog", "dblog-zk", "dblog-transient", "jsonl", "jsonl-zk",
+            "debezium");
     /** The backlog's 1 000-row transactions, then its one-row transactions. */
     static final List<String> PARTS = List.of("batch", "single");
     private static final List<Integer> RATES = List.of(1_000, 10_000);
@@ -325,8 +326,9 @@ public final class ChangeStreamBenchmark {
                         .append(" + ").append(b.single().get("events")).append(" events | | | | | | | |\n");
                 continue;
             }
-            List<Backlog> plain = e.getKey().endsWith("-zk")
-                    ? byReader.get(e.getKey().substring(0, e.getKey().length() - "-zk".length())) : null;
+            String reader = e.getKey();
+            List<Backlog> plain = reader.contains("-") && !reader.equals("raw")
+                    ? byReader.get(reader.substring(0, reader.indexOf('-'))) : null;
             String notResumable = plain == null || plain.stream().anyMatch(b -> !b.complete()) ? ""
                     : String.format(Locale.ROOT, "%.2f / %.2f", ratio(runs, plain, Backlog::batchPerSecond),
                             ratio(runs, plain, Backlog::singlePerSecond));
@@ -389,6 +391,7 @@ public final class ChangeStreamBenchmark {
             case "raw" -> "raw client library";
             case "dblog" -> "camel-dblog route";
             case "dblog-zk" -> "camel-dblog route, resumable (ZooKeeper, defaults)";
+            case "dblog-transient" -> "camel-dblog route, resumable with Camel's TransientResumeStrategy (stores nothing)";
             case "jsonl" -> "README route: JSON lines to a file";
             case "jsonl-zk" -> "README route, resumable (ZooKeeper, defaults)";
             case "debezium" -> "camel-debezium route";

@@ -17,10 +17,12 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import io.cameldblog.core.ChangeEvent;
 import io.cameldblog.core.DbLogConstants;
 import io.cameldblog.core.Operation;
+import io.cameldblog.core.resume.DbLogResumeAdapter;
 import io.cameldblog.core.resume.ZooKeeperResumeStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.processor.resume.TransientResumeStrategy;
 import org.apache.kafka.connect.data.Struct;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -70,7 +72,7 @@ public final class Contender {
                     rawPgStream(p, sink);
                 }
             }
-            case "dblog", "dblog-zk", "jsonl", "jsonl-zk", "debezium" ->
+            case "dblog", "dblog-zk", "dblog-transient", "jsonl", "jsonl-zk", "debezium" ->
                     route(p, sink, snapshot ? Operation.READ : Operation.INSERT, column);
             default -> throw new IllegalArgumentException("unknown reader " + p.get("reader"));
         }
@@ -181,6 +183,9 @@ public final class Contender {
                 if (reader.endsWith("-zk")) {
                     // the README's resumable route, strategy at its default settings
                     route.resumable(new ZooKeeperResumeStrategy(p.get("zookeeper")));
+                } else if (reader.endsWith("-transient")) {
+                    // what Camel's resumable() costs by itself: its own strategy, which keeps nothing
+                    route.resumable(new TransientResumeStrategy(new DbLogResumeAdapter()));
                 }
                 if (reader.startsWith("jsonl")) {
                     // the README's first route: each change as a line of JSON appended to a file

@@ -1,6 +1,5 @@
 package io.cameldblog.core;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +31,8 @@ public final class SourceInfo {
         this.table = b.table;
         this.tsMs = b.tsMs;
         this.position = b.position;
-        // the builder is spent by build(): its map is handed over, not copied (once per row)
-        this.extra = b.extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(b.extra);
+        // the builder is spent by build(): its fields are handed over, not copied (once per row)
+        this.extra = b.extra.isEmpty() ? Map.of() : b.extra;
     }
 
     public static Builder builder() {
@@ -87,7 +86,7 @@ public final class SourceInfo {
     public Builder toBuilder() {
         Builder b = new Builder().connector(connector).name(name).db(db).schema(schema).table(table).tsMs(tsMs)
                 .position(position);
-        b.extra.putAll(extra);
+        extra.forEach(b::extra);
         return b;
     }
 
@@ -140,7 +139,7 @@ public final class SourceInfo {
         private String table;
         private long tsMs;
         private String position;
-        private Map<String, Object> extra = new LinkedHashMap<>();
+        private final SourceExtras extra = new SourceExtras();
         private boolean built;
 
         private Builder() {
@@ -187,7 +186,7 @@ public final class SourceInfo {
                 throw new IllegalStateException("this SourceInfo builder was already built");
             }
             if (value != null) {
-                extra.put(key, value);
+                extra.add(key, value);
             }
             return this;
         }

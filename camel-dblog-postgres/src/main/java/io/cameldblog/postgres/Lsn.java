@@ -1,5 +1,6 @@
 package io.cameldblog.postgres;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -13,8 +14,25 @@ final class Lsn {
     private Lsn() {
     }
 
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    /** Formatted for every row the reader delivers: written into one buffer, not built from four strings. */
     static String format(long lsn) {
-        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
+        byte[] text = new byte[17];
+        int end = hex(lsn >>> 32, text, 0);
+        text[end++] = '/';
+        end = hex(lsn & 0xFFFFFFFFL, text, end);
+        return new String(text, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    /** Writes {@code half} (at most 32 bits) in upper-case hexadecimal without leading zeros; returns the next index. */
+    private static int hex(long half, byte[] into, int at) {
+        int digits = Math.max(1, (64 - Long.numberOfLeadingZeros(half) + 3) / 4);
+        for (int i = digits - 1; i >= 0; i--) {
+            into[at + i] = HEX[(int) (half & 0xF)];
+            half >>>= 4;
+        }
+        return at + digits;
     }
 
     /**

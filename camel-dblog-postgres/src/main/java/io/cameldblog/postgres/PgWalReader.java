@@ -70,6 +70,8 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
 
     // the transaction being read
     private PgMessage.Begin txn;
+    private PgMessage.Begin commitLsnTextOf;
+    private String commitLsnText;
     private long rowsInTxn;
     private long rowsToSkip;
     private boolean emittedInTxn;
@@ -331,11 +333,12 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
                 .schema(rel.schema())
                 .table(rel.table())
                 .tsMs(PgMessage.epochMillis(txn.commitTimeMicros()))
-                .position(Lsn.format(txn.commitLsn()))
+                .position(commitLsnText())
                 .extra("txId", txn.xid())
                 .extra("lsn", row == null || row.lsn() == 0 ? null : Lsn.format(row.lsn()))
                 .build();
-        ChangeEvent.Builder b = ChangeEvent.builder().op(op).before(before).after(after).source(source)
+        // the decoders make each row's maps for it, and key(...) its key: handed over, not copied
+        ChangeEvent.Builder b = ChangeEvent.builder().ownMaps().op(op).before(before).after(after).source(source)
                 .key(key(rel, op == Operation.DELETE ? before : after)).position(position);
         if (row != null) {
             row.unchanged().forEach(b::unchangedColumn);
@@ -402,6 +405,15 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
         } catch (SQLException e) {
             LOG.debug("Status update to the server failed", e);
         }
+    }
+
+    /** The open transaction's commit LSN as text: the same for each of its rows, formatted once. */
+    private String commitLsnText() {
+        if (commitLsnTextOf != txn) {
+            commitLsnText = Lsn.format(txn.commitLsn());
+            commitLsnTextOf = txn;
+        }
+        return commitLsnText;
     }
 
     private static Map<String, Object> key(PgRelation rel, Map<String, Object> row) {
