@@ -48,6 +48,8 @@ public final class ChangeStreamBenchmark {
     /** The reader's JIT warms up on rows at the target rate before the measured ones. */
     private static final int WARM_UP_SECONDS = 3;
     private static final Path OUT = Path.of("camel-dblog-benchmarks", "target", "bench");
+    /** {@code --jvm-option=...}: given to every reader's JVM (an experiment; the tables are taken without). */
+    private static final List<String> EXTRA_JVM_OPTIONS = new ArrayList<>();
 
     private ChangeStreamBenchmark() {
     }
@@ -104,6 +106,8 @@ public final class ChangeStreamBenchmark {
                 latency = false;
             } else if (arg.startsWith("--only=")) {
                 only = arg.substring("--only=".length());
+            } else if (arg.startsWith("--jvm-option=")) {
+                EXTRA_JVM_OPTIONS.add(arg.substring("--jvm-option=".length()));
             } else if (arg.startsWith("--repeat=")) {
                 rounds = Integer.parseInt(arg.substring("--repeat=".length()));
             } else if (arg.startsWith("--readers=")) {
@@ -277,6 +281,7 @@ public final class ChangeStreamBenchmark {
 
     static List<String> jvmOptions(String label, String reader, boolean profile, String heap) throws IOException {
         List<String> options = new ArrayList<>(List.of("-Xmx" + heap));
+        options.addAll(EXTRA_JVM_OPTIONS);
         if (profile && !reader.equals("raw") && !reader.equals("debezium")) {
             options.add("-XX:StartFlightRecording=settings=" + profileSettings() + ",filename="
                         + OUT.resolve(label + ".jfr").toAbsolutePath());

@@ -32,6 +32,8 @@ final class ThroughputClock implements Contender.RowSink {
     private long endProcessCpuNanos;
     private long endThreadCpuNanos;
     private long lastEpochMillis;
+    private long firstGcs;
+    private long endGcs;
 
     ThroughputClock(long rows, boolean distinctKeys) {
         this.rows = rows;
@@ -49,11 +51,13 @@ final class ThroughputClock implements Contender.RowSink {
             firstNanos = System.nanoTime();
             firstProcessCpuNanos = processCpuNanos();
             firstThreadCpuNanos = THREADS.getCurrentThreadCpuTime();
+            firstGcs = gcs();
         }
         if (n == rows) {
             endNanos = System.nanoTime();
             endProcessCpuNanos = processCpuNanos();
             endThreadCpuNanos = THREADS.getCurrentThreadCpuTime();
+            endGcs = gcs();
             lastEpochMillis = System.currentTimeMillis();
             done.countDown();
         }
@@ -82,11 +86,21 @@ final class ThroughputClock implements Contender.RowSink {
             result.put("perSecond", Math.round((rows - 1) * 1e9 / (endNanos - firstNanos)));
             result.put("cpuNsPerEvent", (endProcessCpuNanos - firstProcessCpuNanos) / (rows - 1));
             result.put("streamCpuNsPerEvent", (endThreadCpuNanos - firstThreadCpuNanos) / (rows - 1));
+            result.put("gcs", endGcs - firstGcs);
         }
         return result;
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Collections so far, all collectors. */
+    private static long gcs() {
+        long n = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
