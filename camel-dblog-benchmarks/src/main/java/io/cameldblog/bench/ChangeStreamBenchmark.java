@@ -140,6 +140,9 @@ public final class ChangeStreamBenchmark {
                     run(mysql, "mysql", rows, rounds, latencySeconds, latency, profile, backlogReaders, zooKeeper,
                             report);
                 }
+                // kept even if the next source fails
+                System.out.println();
+                System.out.println(report);
             }
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {

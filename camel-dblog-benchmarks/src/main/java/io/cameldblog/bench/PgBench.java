@@ -16,7 +16,9 @@ import io.cameldblog.sandbox.SandboxPostgres;
  */
 final class PgBench implements BenchSource {
 
-    private final SandboxPostgres pg = SandboxPostgres.start();
+    /** A slot per backlog reader, part and round (--repeat), and the latency readers': more than the sandbox's 20. */
+    private final SandboxPostgres pg = SandboxPostgres.start(Map.of("max_replication_slots", "64",
+            "max_wal_senders", "64"));
 
     PgBench() throws Exception {
         pg.createDatabase("bench");
