@@ -349,14 +349,7 @@ final class PgSnapshotSource implements SnapshotSource<PgPosition> {
     }
 
     private ChangeEvent row(Shape shape, Map<String, Object> after, Map<String, Object> key) {
-        SourceInfo source = SourceInfo.builder()
-                .connector("postgres")
-                .name(endpoint.getName())
-                .db(endpoint.getDatabase())
-                .schema(shape.schema())
-                .table(shape.table())
-                .tsMs(System.currentTimeMillis())
-                .build();
+        SourceInfo source = endpoint.source(shape.schema(), shape.table(), System.currentTimeMillis()).build();
         return ChangeEvent.builder().op(Operation.READ).after(after).source(source).key(key).build();
     }
 

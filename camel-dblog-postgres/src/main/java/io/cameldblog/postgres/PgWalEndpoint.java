@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.cameldblog.core.DbLogConfigurationException;
 import io.cameldblog.core.PositionCodec;
+import io.cameldblog.core.SourceInfo;
 import io.cameldblog.core.consumer.ChangeLogReader;
 import io.cameldblog.core.consumer.DbLogEndpoint;
 import io.cameldblog.core.snapshot.SnapshotSource;
@@ -306,6 +307,12 @@ public class PgWalEndpoint extends DbLogEndpoint<PgPosition> {
 
     public String getDatabase() {
         return database;
+    }
+
+    /** The {@code source} block every event of this endpoint starts with: log rows, snapshot rows, a new table's rows. */
+    SourceInfo.Builder source(String schema, String table, long tsMs) {
+        return SourceInfo.builder().connector("postgres").name(getName()).db(database).schema(schema).table(table)
+                .tsMs(tsMs);
     }
 
     public void setDatabase(String database) {

@@ -326,13 +326,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
     private void emit(ChangeEventSink<PgPosition> sink, PgRelation rel, Operation op, Map<String, Object> before,
             Map<String, Object> after, PgMessage.Row row) throws Exception {
         PgPosition position = new PgPosition(txn.commitLsn(), rowsInTxn);
-        SourceInfo source = SourceInfo.builder()
-                .connector("postgres")
-                .name(endpoint.getName())
-                .db(endpoint.getDatabase())
-                .schema(rel.schema())
-                .table(rel.table())
-                .tsMs(PgMessage.epochMillis(txn.commitTimeMicros()))
+        SourceInfo source = endpoint.source(rel.schema(), rel.table(), PgMessage.epochMillis(txn.commitTimeMicros()))
                 .position(commitLsnText())
                 .extra("txId", txn.xid())
                 .extra("lsn", row == null || row.lsn() == 0 ? null : Lsn.format(row.lsn()))
@@ -372,13 +366,7 @@ final class PgWalReader implements ChangeLogReader<PgPosition> {
             // between transactions, never behind a position already delivered (snapshot rows go out there)
             lastPosition = PgPosition.at(betweenLsn);
         }
-        SourceInfo source = SourceInfo.builder()
-                .connector("postgres")
-                .name(endpoint.getName())
-                .db(endpoint.getDatabase())
-                .schema(rel.schema())
-                .table(rel.table())
-                .tsMs(System.currentTimeMillis())
+        SourceInfo source = endpoint.source(rel.schema(), rel.table(), System.currentTimeMillis())
                 .position(Lsn.format(lastPosition.lsn()))
                 .build();
         sink.emit(ChangeEvent.builder().op(Operation.READ).after(row).source(source).key(key(rel, row))
