@@ -19,8 +19,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.util.ObjectHelper;
 import org.bson.BsonDocument;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +30,12 @@ import static org.awaitility.Awaitility.await;
 /** What a user gets wrong, and the error that names it and the fix instead of a stream that reads nothing. */
 class MongoBadInputTest {
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path offsets;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private CamelContext start(String uri, List<Object> ids) throws Exception {
         CamelContext context = new DefaultCamelContext();

@@ -17,8 +17,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +30,12 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoChangeStreamTest {
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path offsets;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private CamelContext run(MongoCollection<Document> watched, List<ChangeEvent> events) throws Exception {
         CamelContext context = new DefaultCamelContext();

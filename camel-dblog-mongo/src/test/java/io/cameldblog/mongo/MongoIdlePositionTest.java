@@ -17,9 +17,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,20 +31,12 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoIdlePositionTest {
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path offsets;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private CamelContext run(String name, String options, List<Object> ids) throws Exception {
         CamelContext context = new DefaultCamelContext();

@@ -8,8 +8,7 @@ import java.util.Random;
 import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.testing.CrashLoop;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +21,12 @@ class MongoOplogCrashTest {
     private static final int KILLS = 3;
     private static final int MAX_UNSTORED = 50;
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Test
     void killNineAtRandomMomentsLosesNothingAndDuplicatesOnlyUnstoredDocuments() throws Exception {

@@ -11,8 +11,8 @@ import io.cameldblog.core.resume.FileResumeStrategy;
 import io.cameldblog.core.testing.ResumableRun;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,20 +27,15 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoOplogTransactionResumeTest {
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path offsets;
 
     @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
+    static void onlyOnTheStandIn() {
         Assumptions.assumeFalse(server.isReal(), "appends entries to the oplog, which only the stand-in allows");
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
     }
 
     private static MongoCollection<Document> oplog() {

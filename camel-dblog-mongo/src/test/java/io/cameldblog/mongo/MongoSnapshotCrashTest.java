@@ -15,8 +15,7 @@ import java.util.function.Predicate;
 import com.mongodb.client.MongoCollection;
 import io.cameldblog.core.json.ChangeEventJson;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,20 +33,12 @@ class MongoSnapshotCrashTest {
     private static final int CHUNK = 1000;
     private static final int MAX_UNSTORED = 50;
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Test
     void killNineTwiceDuringTheSnapshotAndOnceAfterItLeavesTheRebuiltCollectionExact() throws Exception {

@@ -12,8 +12,7 @@ import io.cameldblog.core.PositionGoneException;
 import io.cameldblog.core.resume.FileResumeStrategy;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,20 +26,12 @@ import static org.awaitility.Awaitility.await;
  */
 class MongoSnapshotWhenNeededTest {
 
-    static MongoTestServer server;
+    @AutoClose
+    static final MongoTestServer server = MongoTestServer.start();
 
     @TempDir
     Path offsets;
 
-    @BeforeAll
-    static void startServer() {
-        server = MongoTestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     private static MongoCollection<Document> oplog() {
         return server.client().getDatabase("local").getCollection("oplog.rs");
