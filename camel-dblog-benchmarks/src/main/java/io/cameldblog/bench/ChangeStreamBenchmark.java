@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import io.cameldblog.sandbox.SandboxZooKeeper;
 import org.apache.curator.framework.CuratorFramework;
@@ -55,7 +57,7 @@ public final class ChangeStreamBenchmark {
     }
 
     /** One reader's two parts, each read by its own JVM; start to first event of the first part's JVM. */
-    record Backlog(String reader, int rows, Map<String, String> batch, Map<String, String> single,
+    record Backlog(String reader, Map<String, String> batch, Map<String, String> single,
                    long startToFirstMillis) {
         boolean complete() {
             return "true".equals(batch.get("complete")) && "true".equals(single.get("complete"));
@@ -133,25 +135,21 @@ public final class ChangeStreamBenchmark {
                 Runtime.getRuntime().availableProcessors());
         // a profile is of camel-dblog's route only unless told otherwise (the others are not ours to profile)
         List<String> backlogReaders = readers != null ? readers : profile ? List.of("dblog") : READERS;
-        StringBuilder report = new StringBuilder();
+        // each source's tables as soon as it is done: kept even if the next source fails
         try (SandboxZooKeeper zooKeeper = SandboxZooKeeper.start()) {
             if (only == null || only.equals("mysql")) {
                 try (MysqlBench mysql = new MysqlBench()) {
-                    run(mysql, "mysql", rows, rounds, latencySeconds, latency, profile, backlogReaders, zooKeeper,
-                            report);
+                    System.out.printf("%n%s%n", run(mysql, "mysql", rows, rounds, latencySeconds, latency, profile,
+                            backlogReaders, zooKeeper));
                 }
-                // kept even if the next source fails
-                System.out.println();
-                System.out.println(report);
             }
             if (only == null || only.equals("pg")) {
                 try (PgBench pg = new PgBench()) {
-                    run(pg, "pg", rows, rounds, latencySeconds, latency, profile, backlogReaders, zooKeeper, report);
+                    System.out.printf("%n%s%n", run(pg, "pg", rows, rounds, latencySeconds, latency, profile,
+                            backlogReaders, zooKeeper));
                 }
             }
         }
-        System.out.println();
-        System.out.println(report);
         System.exit(0);
     }
 
@@ -178,9 +176,11 @@ public final class ChangeStreamBenchmark {
         System.exit(0);
     }
 
-    private static void run(BenchSource source, String key, int rows, int rounds, int latencySeconds, boolean latency,
-                            boolean profile, List<String> readers, SandboxZooKeeper zooKeeper, StringBuilder report)
+    /** One source's backlog and latency runs; returns their tables. */
+    private static String run(BenchSource source, String key, int rows, int rounds, int latencySeconds,
+                              boolean latency, boolean profile, List<String> readers, SandboxZooKeeper zooKeeper)
             throws Exception {
+        StringBuilder report = new StringBuilder();
         long t = System.nanoTime();
         List<String> runs = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -198,10 +198,10 @@ public final class ChangeStreamBenchmark {
             }
         }
         report.append(backlogTable(source.title(), rows, backlog, readers));
-        if (!latency) {
-            return;
+        if (latency) {
+            report.append(latency(source, key, latencySeconds));
         }
-        latency(source, key, latencySeconds, report);
+        return report.toString();
     }
 
     /** A reader's two parts of the backlog, each read by a new JVM. */
@@ -219,7 +219,7 @@ public final class ChangeStreamBenchmark {
             ChildJvm child = ChildJvm.start(label, args, jvmOptions(label, reader, profile), OUT);
             Map<String, String> result = new LinkedHashMap<>(child.awaitResult(600));
             if (reader.endsWith("-zk")) {
-                    // how often the route stored its position for the part: each store is one write of its node
+                // how often the route stored its position for the part: each store is one write of its node
                 result.put("zkWrites", String.valueOf(nodeWrites(zooKeeper, "/camel-dblog/offsets/" + args.get("name"))));
             }
             // the README route's output: hundreds of MB at a million rows, checked by the reader's count already
@@ -230,15 +230,14 @@ public final class ChangeStreamBenchmark {
             }
             System.out.printf(Locale.ROOT, "  %-11s %-6s %s%n", run, part, result);
         }
-        return new Backlog(reader, rows, parts.get("batch"), parts.get("single"), startToFirst);
+        return new Backlog(reader, parts.get("batch"), parts.get("single"), startToFirst);
     }
 
     private static String runName(String reader, int round) {
         return round == 1 ? reader : reader + "-" + round;
     }
 
-    private static void latency(BenchSource source, String key, int latencySeconds, StringBuilder report)
-            throws Exception {
+    private static String latency(BenchSource source, String key, int latencySeconds) throws Exception {
         List<Latency> latencies = new ArrayList<>();
         try (SteadyWriter writer = new SteadyWriter(source.latencyConnection(), source.latencyTable(), 1)) {
             for (int rate : RATES) {
@@ -265,7 +264,7 @@ public final class ChangeStreamBenchmark {
                 }
             }
         }
-        report.append(latencyTable(source.title(), latencies));
+        return latencyTable(source.title(), latencies);
     }
 
     /** How many times a node was written since it was created (its data version), -1 if there is none. */
@@ -328,14 +327,14 @@ public final class ChangeStreamBenchmark {
         t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Backlog>> e : byReader.entrySet()) {
             List<Backlog> runs = e.getValue();
-            if (runs.stream().anyMatch(b -> !b.complete())) {
-                Backlog b = runs.stream().filter(r -> !r.complete()).findFirst().orElseThrow();
-                t.append("| ").append(name(e.getKey())).append(" | did not finish: ").append(b.batch().get("events"))
-                        .append(" + ").append(b.single().get("events")).append(" events | | | | | | | |\n");
+            Backlog unfinished = runs.stream().filter(b -> !b.complete()).findFirst().orElse(null);
+            if (unfinished != null) {
+                t.append("| ").append(name(e.getKey())).append(" | did not finish: ")
+                        .append(unfinished.batch().get("events")).append(" + ").append(unfinished.single().get("events")).append(" events | | | | | | | |\n");
                 continue;
             }
             String reader = e.getKey();
-            List<Backlog> plain = reader.contains("-") && !reader.equals("raw")
+            List<Backlog> plain = reader.contains("-")
                     ? byReader.get(reader.substring(0, reader.indexOf('-'))) : null;
             String notResumable = plain == null || plain.stream().anyMatch(b -> !b.complete()) ? ""
                     : String.format(Locale.ROOT, "%.2f / %.2f", ratio(runs, plain, Backlog::batchPerSecond),
@@ -361,17 +360,17 @@ public final class ChangeStreamBenchmark {
         return t.append('\n').toString();
     }
 
-    private static double median(List<Backlog> runs, java.util.function.ToDoubleFunction<Backlog> figure) {
+    private static double median(List<Backlog> runs, ToDoubleFunction<Backlog> figure) {
         return median(runs.stream().mapToDouble(figure).sorted().toArray());
     }
 
     /** The median of the rounds' ratios {@code figure(a) / figure(b)}, round by round. */
-    private static double ratio(List<Backlog> a, List<Backlog> b, java.util.function.ToDoubleFunction<Backlog> figure) {
+    private static double ratio(List<Backlog> a, List<Backlog> b, ToDoubleFunction<Backlog> figure) {
         double[] ratios = new double[Math.min(a.size(), b.size())];
         for (int i = 0; i < ratios.length; i++) {
             ratios[i] = figure.applyAsDouble(a.get(i)) / figure.applyAsDouble(b.get(i));
         }
-        java.util.Arrays.sort(ratios);
+        Arrays.sort(ratios);
         return median(ratios);
     }
 
