@@ -100,6 +100,9 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
      * Never null: Camel's adapter lookup for a wrapping consumer ({@code master:}) reads it and insists on a
      * cache; positions themselves are read from the store through {@link DbLogResumeAdapter}.
      */
+    /** The least time between the starts of two writes unless set otherwise: ten writes a second at most. */
+    public static final long DEFAULT_WRITE_INTERVAL_MILLIS = 100;
+
     private ResumeStrategyConfiguration configuration = new ResumeStrategyConfiguration() {
         {
             setResumeCache(new MapResumeCache());
@@ -112,7 +115,7 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
     };
     private int batchSize = 1;
     private long batchIntervalMillis;
-    private long writeIntervalMillis = 100;
+    private long writeIntervalMillis = DEFAULT_WRITE_INTERVAL_MILLIS;
     private int maxUnstored = 10_000;
     private long retryMillis = 1000;
 
