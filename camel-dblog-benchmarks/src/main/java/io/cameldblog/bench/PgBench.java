@@ -43,9 +43,9 @@ final class PgBench implements BenchSource {
     @Override
     public void writeBacklog(int batchRows, int singleRows, List<String> runs) throws Exception {
         try (Connection c = pg.connect("bench"); Statement s = c.createStatement()) {
-            for (String reader : runs) {
+            for (String run : runs) {
                 for (String part : ChangeStreamBenchmark.PARTS) {
-                    s.execute("SELECT pg_create_logical_replication_slot('" + slot(reader + "-" + part)
+                    s.execute("SELECT pg_create_logical_replication_slot('" + slot(run + "-" + part)
                               + "', 'pgoutput')");
                 }
             }
@@ -53,8 +53,8 @@ final class PgBench implements BenchSource {
                 s.execute("INSERT INTO orders SELECT g, g % 97, 'SKU-' || g, (g % 1000) + 0.25, now()"
                           + " FROM generate_series(" + start + ", " + Math.min(batchRows, start + 999) + ") g");
             }
-            for (String reader : runs) {
-                s.execute("SELECT pg_replication_slot_advance('" + slot(reader + "-single")
+            for (String run : runs) {
+                s.execute("SELECT pg_replication_slot_advance('" + slot(run + "-single")
                           + "', pg_current_wal_lsn())");
             }
             // a DO block run outside a transaction may commit: one transaction per row, one round trip per block

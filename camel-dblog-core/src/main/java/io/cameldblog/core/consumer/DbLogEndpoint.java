@@ -151,7 +151,6 @@ public abstract class DbLogEndpoint<P extends LogPosition> extends DefaultEndpoi
         return f;
     }
 
-
     /** Whether an event comes from the signal table; cheap enough for every row. */
     public boolean isSignalTable(SourceInfo source) {
         String s = signalTable;

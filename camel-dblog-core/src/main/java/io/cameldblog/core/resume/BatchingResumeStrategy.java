@@ -58,6 +58,9 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class BatchingResumeStrategy extends ServiceSupport implements ResumeStrategy, StoredPositionNotifier {
 
+    /** The least time between the starts of two writes unless set otherwise: ten writes a second at most. */
+    public static final long DEFAULT_WRITE_INTERVAL_MILLIS = 100;
+
     private static final Logger LOG = LoggerFactory.getLogger(BatchingResumeStrategy.class);
 
     /**
@@ -100,9 +103,6 @@ public abstract class BatchingResumeStrategy extends ServiceSupport implements R
      * Never null: Camel's adapter lookup for a wrapping consumer ({@code master:}) reads it and insists on a
      * cache; positions themselves are read from the store through {@link DbLogResumeAdapter}.
      */
-    /** The least time between the starts of two writes unless set otherwise: ten writes a second at most. */
-    public static final long DEFAULT_WRITE_INTERVAL_MILLIS = 100;
-
     private ResumeStrategyConfiguration configuration = new ResumeStrategyConfiguration() {
         {
             setResumeCache(new MapResumeCache());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cameldblog.core.DbLogConfigurationException;
@@ -49,7 +50,7 @@ public class ZooKeeperResumeStrategy extends BatchingResumeStrategy {
      * The node version this strategy's last write left, per path: a write at that version proves nobody stored in
      * between (another instance after a failover, a user resetting the position), so it needs no read first.
      */
-    private final Map<String, Integer> lastWritten = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> lastWritten = new ConcurrentHashMap<>();
 
     public ZooKeeperResumeStrategy() {
     }
